@@ -1,0 +1,542 @@
+"""The editors' desk in the Django admin: articles, authors, revisions, previews.
+
+Status changes go through articles/workflow.py; this module only offers the
+buttons and actions the person is allowed to use and reports the outcome.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db import models
+from django.db.models import Count
+from django.http import Http404, HttpResponseRedirect
+from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils import timezone
+from django.utils.formats import date_format
+from django.utils.html import format_html, format_html_join
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from . import preview, revisions, workflow
+from .forms import ArticleAdminForm, PreviewLinkForm
+from .models import Article, ArticleAuthor, Author, Correction, PreviewLink, Revision
+
+admin.site.site_header = _("Newsroom editorial desk")
+admin.site.site_title = _("Newsroom")
+admin.site.index_title = _("Editorial desk")
+
+
+@admin.register(Author)
+class AuthorAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "user", "article_count"]
+    search_fields = ["name", "slug", "email"]
+    autocomplete_fields = ["user"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(n_articles=Count("bylines"))
+
+    @admin.display(description=_("articles"), ordering="n_articles")
+    def article_count(self, obj):
+        return obj.n_articles
+
+
+class BylineInline(admin.TabularInline):
+    model = ArticleAuthor
+    autocomplete_fields = ["author"]
+    fields = ["author", "position"]
+    extra = 1
+    min_num = 0
+    verbose_name = _("author")
+    verbose_name_plural = _("byline (in order)")
+
+
+class CorrectionInline(admin.StackedInline):
+    """Corrections are added, never edited or removed."""
+
+    model = Correction
+    extra = 0
+    fields = ["corrected_at", "wrong", "right"]
+    can_delete = False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_add_permission(self, request, obj=None):
+        return (
+            obj is not None
+            and obj.first_published_at is not None
+            and request.user.has_perm("articles.add_correction")
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        return []
+
+
+class StatusFilter(admin.SimpleListFilter):
+    title = _("status")
+    parameter_name = "status"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("draft", _("Draft")),
+            ("review", _("In review")),
+            ("scheduled", _("Scheduled")),
+            ("live", _("Live")),
+            ("unpublished", _("Unpublished")),
+        ]
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value == "live":
+            return queryset.live()
+        if value == "scheduled":
+            return queryset.scheduled()
+        if value in {"draft", "review", "unpublished"}:
+            return queryset.filter(status=value)
+        return queryset
+
+
+class AuthorFilter(admin.SimpleListFilter):
+    title = _("author")
+    parameter_name = "author"
+
+    def lookups(self, request, model_admin):
+        return [(a.pk, a.name) for a in Author.objects.only("pk", "name")]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            return queryset.filter(bylines__author_id=self.value())
+        return queryset
+
+
+class TagFilter(admin.SimpleListFilter):
+    title = _("tag")
+    parameter_name = "tag"
+
+    def lookups(self, request, model_admin):
+        from taggit.models import Tag
+
+        tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by(
+            "-n", "name"
+        )
+        return [(t.slug, t.name) for t in tags[:40]]
+
+    def queryset(self, request, queryset):
+        if self.value():
+            return queryset.filter(tags__slug=self.value())
+        return queryset
+
+
+STATUS_COLOURS = {
+    "draft": "#6b7280",
+    "review": "#b45309",
+    "scheduled": "#1d4ed8",
+    "published": "#047857",
+    "unpublished": "#991b1b",
+}
+
+
+def _when(value):
+    return date_format(timezone.localtime(value), "Y年n月j日 H:i") if value else "—"
+
+
+@admin.register(Article)
+class ArticleAdmin(admin.ModelAdmin):
+    form = ArticleAdminForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    change_form_template = "admin/articles/article/change_form.html"
+    inlines = [BylineInline, CorrectionInline]
+    list_display = [
+        "headline",
+        "status_badge",
+        "kind",
+        "byline",
+        "publish_time",
+        "updated_at",
+    ]
+    list_display_links = ["headline"]
+    list_filter = [StatusFilter, "kind", AuthorFilter, TagFilter, "companies", "script"]
+    search_fields = ["headline", "title_en", "dek", "body_text"]
+    date_hierarchy = "publish_at"
+    autocomplete_fields = ["companies"]
+    list_per_page = 50
+    actions = [
+        "submit_selected",
+        "publish_selected",
+        "unpublish_selected",
+        "return_to_draft_selected",
+    ]
+    readonly_fields = [
+        "status_badge",
+        "publish_at",
+        "first_published_at",
+        "version",
+        "created_by",
+        "updated_by",
+        "updated_at",
+    ]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["kind", "headline", "title_en", "dek", "key_points", "body"]},
+        ),
+        (_("Tags and companies"), {"fields": ["tags", "companies"]}),
+        (
+            _("Hero image"),
+            {"fields": ["hero_image", "hero_alt", "hero_caption", "hero_credit"]},
+        ),
+        (
+            _("Source and language"),
+            {
+                "fields": ["source", "source_url", "script", "slug"],
+                "classes": ["collapse"],
+            },
+        ),
+        (
+            _("Publication"),
+            {
+                "fields": [
+                    "status_badge",
+                    "publish_at",
+                    "first_published_at",
+                    "version",
+                    "created_by",
+                    "updated_by",
+                    "updated_at",
+                ]
+            },
+        ),
+    ]
+
+    # --- list -----------------------------------------------------------------
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_bylines()
+
+    @admin.display(description=_("status"), ordering="status")
+    def status_badge(self, obj):
+        key = "scheduled" if obj.is_scheduled else obj.status
+        return format_html(
+            '<span class="nr-status nr-status-{}" style="background:{}">{}</span>',
+            key,
+            STATUS_COLOURS.get(key, "#6b7280"),
+            obj.display_status,
+        )
+
+    @admin.display(description=_("authors"))
+    def byline(self, obj):
+        return "、".join(a.name for a in obj.byline_authors) or "—"
+
+    @admin.display(description=_("publish time"), ordering="publish_at")
+    def publish_time(self, obj):
+        return _when(obj.publish_at)
+
+    def view_on_site(self, obj):
+        if obj.is_live:
+            return obj.get_absolute_url()
+        return reverse("admin:articles_article_preview", args=[obj.pk])
+
+    # --- permissions ------------------------------------------------------------
+
+    def has_change_permission(self, request, obj=None):
+        if not super().has_change_permission(request, obj):
+            return False
+        return obj is None or workflow.can_edit(request.user, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting loses edits for good; only editors with the permission may.
+        return super().has_delete_permission(request, obj) and request.user.has_perm(
+            workflow.EDIT_ANY_PERMISSION
+        )
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not workflow.can_publish(request.user):
+            for name in [
+                "publish_selected",
+                "unpublish_selected",
+                "return_to_draft_selected",
+            ]:
+                actions.pop(name, None)
+        return actions
+
+    # --- form -------------------------------------------------------------------
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            obj.created_by = request.user
+        obj.updated_by = request.user
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        article = form.instance
+        for formset in formsets:
+            if formset.model is Correction:
+                for correction in formset.new_objects:
+                    if correction.created_by_id is None:
+                        correction.created_by = request.user
+                        correction.save(update_fields=["created_by"])
+        if not change and not article.bylines.exists():
+            own = Author.objects.filter(user=request.user).first()
+            if own is not None:
+                ArticleAuthor.objects.create(article=article, author=own, position=0)
+        revisions.record_revision(article, by=request.user)
+        action = form.cleaned_data.get("workflow_action")
+        if action:
+            # Raises TransitionNotAllowed (a PermissionDenied) if the state
+            # changed since the form was checked; the transaction then rolls
+            # back and the local copy in the browser keeps the text.
+            workflow.apply(
+                action,
+                article,
+                by=request.user,
+                note=form.cleaned_data.get("workflow_note", ""),
+                at=form.cleaned_data.get("workflow_at"),
+            )
+            self._workflow_message = workflow.ACTIONS[action].label
+        draft_key = request.POST.get("local_draft_key", "")
+        if draft_key:
+            cleared = request.session.get("nr_saved_drafts", [])
+            request.session["nr_saved_drafts"] = [*cleared[-9:], draft_key[:80]]
+
+    def response_change(self, request, obj):
+        label = getattr(self, "_workflow_message", None)
+        if label:
+            self._workflow_message = None
+            messages.success(
+                request,
+                _("%(action)s: done. The article is now %(status)s.")
+                % {"action": label, "status": obj.display_status},
+            )
+        return super().response_change(request, obj)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        label = getattr(self, "_workflow_message", None)
+        if label:
+            self._workflow_message = None
+            messages.success(
+                request,
+                _("%(action)s: done. The article is now %(status)s.")
+                % {"action": label, "status": obj.display_status},
+            )
+        return super().response_add(request, obj, post_url_continue)
+
+    def render_change_form(
+        self, request, context, add=False, change=False, form_url="", obj=None
+    ):
+        article = obj or context["adminform"].form.instance
+        context.update(
+            workflow_actions=workflow.available_actions(article, request.user),
+            transitions=obj.transitions.select_related("by") if obj else [],
+            preview_links=obj.preview_links.select_related("created_by") if obj else [],
+            can_share_preview=obj is not None
+            and request.user.has_perm("articles.add_previewlink"),
+            preview_form=PreviewLinkForm(),
+            stale_current=context["adminform"].form.stale_current,
+            revision_count=obj.revisions.count() if obj else 0,
+        )
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    # --- bulk actions -------------------------------------------------------------
+
+    def _bulk(self, request, queryset, name, **kwargs):
+        done, refused = 0, []
+        for article in queryset:
+            try:
+                workflow.apply(name, article, by=request.user, **kwargs)
+                done += 1
+            except workflow.TransitionNotAllowed as error:
+                refused.append(f"《{article.headline}》：{error.args[0]}")
+        if done:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d article: %(action)s.",
+                    "%(count)d articles: %(action)s.",
+                    done,
+                )
+                % {"count": done, "action": workflow.ACTIONS[name].label},
+            )
+        for line in refused:
+            messages.error(request, line)
+
+    @admin.action(description=_("Submit selected drafts for review"))
+    def submit_selected(self, request, queryset):
+        self._bulk(request, queryset, "submit")
+
+    @admin.action(
+        description=_("Publish selected articles now"), permissions=["publish"]
+    )
+    def publish_selected(self, request, queryset):
+        self._bulk(request, queryset, "publish")
+
+    @admin.action(description=_("Unpublish selected articles"), permissions=["publish"])
+    def unpublish_selected(self, request, queryset):
+        self._bulk(request, queryset, "unpublish")
+
+    @admin.action(
+        description=_("Return selected unpublished articles to draft"),
+        permissions=["publish"],
+    )
+    def return_to_draft_selected(self, request, queryset):
+        self._bulk(request, queryset, "return_to_draft")
+
+    def has_publish_permission(self, request):
+        return workflow.can_publish(request.user)
+
+    # --- extra views: revisions, previews ----------------------------------
+
+    def get_urls(self):
+        wrap = self.admin_site.admin_view
+        return [
+            path(
+                "<int:pk>/revisions/",
+                wrap(self.revisions_view),
+                name="articles_article_revisions",
+            ),
+            path(
+                "<int:pk>/revisions/<int:revision_pk>/restore/",
+                wrap(self.restore_view),
+                name="articles_article_restore",
+            ),
+            path(
+                "<int:pk>/preview/",
+                wrap(self.preview_view),
+                name="articles_article_preview",
+            ),
+            path(
+                "<int:pk>/preview-links/",
+                wrap(self.create_preview_link_view),
+                name="articles_article_preview_link",
+            ),
+            path(
+                "<int:pk>/preview-links/<int:link_pk>/revoke/",
+                wrap(self.revoke_preview_link_view),
+                name="articles_article_revoke_preview_link",
+            ),
+            *super().get_urls(),
+        ]
+
+    def _article_or_404(self, request, pk):
+        article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+        if not self.has_view_or_change_permission(request, article):
+            raise PermissionDenied
+        return article
+
+    def revisions_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        history = list(article.revisions.select_related("created_by"))
+        by_pk = {r.pk: r for r in history}
+        older = by_pk.get(_int(request.GET.get("a")))
+        newer = by_pk.get(_int(request.GET.get("b")))
+        if older is None and newer is None and len(history) >= 2:
+            newer, older = history[0], history[1]
+        if older and newer and older.version > newer.version:
+            older, newer = newer, older
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Revisions of “%s”") % article.headline,
+            "article": article,
+            "history": history,
+            "older": older,
+            "newer": newer,
+            "changes": revisions.compare(older.data, newer.data)
+            if older and newer
+            else None,
+            "can_restore": workflow.can_edit(request.user, article),
+        }
+        return TemplateResponse(
+            request, "admin/articles/article/revisions.html", context
+        )
+
+    def restore_view(self, request, pk, revision_pk):
+        if request.method != "POST":
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_revisions", args=[pk])
+            )
+        article = self._article_or_404(request, pk)
+        if not workflow.can_edit(request.user, article):
+            raise PermissionDenied
+        revision = get_object_or_404(Revision, pk=revision_pk, article=article)
+        with transaction.atomic():
+            revisions.restore(article, revision, by=request.user)
+        messages.success(
+            request,
+            _(
+                "Version %(old)d restored as version %(new)d. Nothing was lost: "
+                "the version it replaced is kept too."
+            )
+            % {"old": revision.version, "new": article.version},
+        )
+        return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def preview_view(self, request, pk):
+        from .views import render_article
+
+        article = self._article_or_404(request, pk)
+        return render_article(request, article, preview=True)
+
+    def create_preview_link_view(self, request, pk):
+        article = self._article_or_404(request, pk)
+        if request.method != "POST" or not request.user.has_perm(
+            "articles.add_previewlink"
+        ):
+            raise PermissionDenied
+        form = PreviewLinkForm(request.POST)
+        if form.is_valid():
+            link = preview.create_link(
+                article,
+                by=request.user,
+                hours=form.cleaned_data["hours"],
+                label=form.cleaned_data["label"],
+            )
+            url = request.build_absolute_uri(preview.link_path(link))
+            messages.success(
+                request,
+                format_html(
+                    '{} <input class="vTextField nr-copy" readonly value="{}"> {}',
+                    _("Preview link:"),
+                    url,
+                    _("valid until %s.") % _when(link.expires_at),
+                ),
+            )
+        else:
+            errors = format_html_join(" ", "{}", ((e,) for e in form.errors.values()))
+            messages.error(
+                request, format_html("{} {}", _("No link was made:"), errors)
+            )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[pk]) + "#preview-links"
+        )
+
+    def revoke_preview_link_view(self, request, pk, link_pk):
+        article = self._article_or_404(request, pk)
+        if request.method != "POST" or not request.user.has_perm(
+            "articles.add_previewlink"
+        ):
+            raise PermissionDenied
+        link = PreviewLink.objects.filter(pk=link_pk, article=article).first()
+        if link is None:
+            raise Http404
+        preview.revoke(link)
+        messages.success(
+            request, _("The preview link was revoked; it now shows nothing.")
+        )
+        return HttpResponseRedirect(
+            reverse("admin:articles_article_change", args=[pk]) + "#preview-links"
+        )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None

@@ -1,0 +1,523 @@
+"""Articles, their authors, and the records kept about them.
+
+Only articles/workflow.py changes an article's status and publish times; the
+fields are not editable in any form. ``Article.objects.live()`` is the one
+definition of what readers may see.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+from django_prose_editor.fields import ProseEditorField
+from taggit.managers import TaggableManager
+
+from newsroom.fields import LinesField
+
+from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
+
+
+class Author(models.Model):
+    name = models.CharField(_("name"), max_length=100)
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        help_text=_("ASCII, for the author's web address, e.g. chan-tai-man."),
+    )
+    bio = models.TextField(_("biography"), blank=True)
+    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="author_profile",
+        verbose_name=_("login"),
+        help_text=_("The account this author signs in with, if any."),
+    )
+    email = models.EmailField(
+        _("e-mail (private)"),
+        blank=True,
+        help_text=_("For the desk only; never shown to readers."),
+    )
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("author")
+        verbose_name_plural = _("authors")
+
+    def __str__(self):
+        return self.name
+
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
+
+class ArticleQuerySet(models.QuerySet):
+    def live(self):
+        """What readers may see: published, and the publish time has come.
+
+        Scheduling needs no worker: a published article whose publish_at is
+        in the future is simply not live yet.
+        """
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__lte=timezone.now()
+        )
+
+    def scheduled(self):
+        return self.filter(
+            status=Article.Status.PUBLISHED, publish_at__gt=timezone.now()
+        )
+
+    def briefs(self):
+        return self.filter(kind=Article.Kind.BRIEF)
+
+    def features(self):
+        return self.filter(kind=Article.Kind.FEATURE)
+
+    def editable_by(self, user):
+        """Articles ``user`` may change, by the same rule as workflow.can_edit."""
+        if user.has_perm("articles.edit_any_article"):
+            return self
+        return (
+            self.filter(status=Article.Status.DRAFT)
+            .filter(models.Q(created_by=user) | models.Q(authors__user=user))
+            .distinct()
+        )
+
+    def with_bylines(self):
+        return self.prefetch_related(
+            models.Prefetch(
+                "bylines", queryset=ArticleAuthor.objects.select_related("author")
+            )
+        )
+
+
+class StaleArticleError(Exception):
+    """Somebody saved the article after this copy of it was loaded."""
+
+    def __init__(self, *, version, saved_by, saved_at):
+        self.version, self.saved_by, self.saved_at = version, saved_by, saved_at
+        super().__init__(f"article was saved as version {version} by {saved_by}")
+
+
+class Article(models.Model):
+    class Kind(models.TextChoices):
+        BRIEF = "brief", _("Brief (簡訊)")
+        FEATURE = "feature", _("Feature (長文)")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        REVIEW = "review", _("In review")
+        PUBLISHED = "published", _("Published")
+        UNPUBLISHED = "unpublished", _("Unpublished")
+
+    class Script(models.TextChoices):
+        HANT = "zh-Hant", _("Traditional Chinese")
+        HANS = "zh-Hans", _("Simplified Chinese")
+        EN = "en", _("English")
+
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=Kind.choices, default=Kind.BRIEF
+    )
+    headline = models.CharField(_("headline"), max_length=200)
+    title_en = models.CharField(
+        _("English title"),
+        max_length=250,
+        blank=True,
+        help_text=_("When the copy carries one; it also makes the web address."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        blank=True,
+        help_text=_("ASCII words in the web address; made from the English title."),
+    )
+    dek = models.TextField(
+        _("dek"),
+        blank=True,
+        max_length=500,
+        help_text=_("One or two sentences under the headline."),
+    )
+    key_points = LinesField(
+        _("key points (重點)"),
+        max_items=8,
+        max_item_length=200,
+        help_text=_("One short line per point, in reading order."),
+    )
+    body = ProseEditorField(
+        _("body"),
+        blank=True,
+        config={
+            "extensions": {
+                "Bold": True,
+                "Italic": True,
+                "Subscript": True,
+                "Superscript": True,
+                "Heading": {"levels": [2, 3]},
+                "BulletList": True,
+                "OrderedList": True,
+                "ListItem": True,
+                "Blockquote": True,
+                "HardBreak": True,
+                "Link": {
+                    "enableTarget": False,
+                    "protocols": ["http", "https", "mailto"],
+                },
+                "Table": True,
+                "TableRow": True,
+                "TableHeader": True,
+                "TableCell": True,
+                "Figure": True,
+                "Caption": True,
+                "Image": True,
+                "History": True,
+            }
+        },
+        sanitize=sanitize_html,
+    )
+    body_text = models.TextField(_("body as plain text"), blank=True, editable=False)
+
+    hero_image = models.ImageField(
+        _("hero image"), upload_to="articles/%Y/%m/", blank=True
+    )
+    hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
+    hero_credit = models.CharField(_("credit"), max_length=150, blank=True)
+    hero_alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the picture shows, for readers who cannot see it."),
+    )
+
+    authors = models.ManyToManyField(
+        Author,
+        through="ArticleAuthor",
+        related_name="articles",
+        verbose_name=_("authors"),
+    )
+    tags = TaggableManager(
+        _("tags"),
+        blank=True,
+        help_text=_("Separate tags with commas or Chinese punctuation (，、；)."),
+    )
+    companies = models.ManyToManyField(
+        "companies.Company",
+        blank=True,
+        related_name="articles",
+        verbose_name=_("companies"),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=200,
+        blank=True,
+        help_text=_("For wire or partner copy: who it comes from, shown to readers."),
+    )
+    source_url = models.URLField(_("source link"), blank=True)
+    script = models.CharField(
+        _("script"), max_length=8, choices=Script.choices, default=Script.HANT
+    )
+
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=Status.choices,
+        default=Status.DRAFT,
+        editable=False,
+    )
+    publish_at = models.DateTimeField(
+        _("publish time"),
+        null=True,
+        blank=True,
+        editable=False,
+        help_text=_(
+            "A published article is live from this moment; before it, scheduled."
+        ),
+    )
+    first_published_at = models.DateTimeField(
+        _("first published"), null=True, blank=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+    version = models.PositiveIntegerField(_("version"), default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("created by"),
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+        verbose_name=_("last saved by"),
+    )
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-publish_at", "-created_at"]
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        permissions = [
+            (
+                "publish_article",
+                _("Can publish, schedule, unpublish and send back articles"),
+            ),
+            ("edit_any_article", _("Can edit any article, in any state")),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=~models.Q(status="published")
+                | models.Q(publish_at__isnull=False),
+                name="article_published_has_publish_at",
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["status", "publish_at"], name="article_status_publish_idx"
+            ),
+            models.Index(
+                fields=["kind", "status", "publish_at"], name="article_kind_publish_idx"
+            ),
+        ]
+
+    def __str__(self):
+        return self.headline
+
+    def save(self, *args, **kwargs):
+        self.body = sanitize_html(self.body)
+        self.body_text = html_to_text(self.body)
+        if not self.slug and self.title_en:
+            self.slug = slugify(self.title_en)[:100].strip("-")
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None:
+            kwargs["update_fields"] = {
+                *update_fields,
+                "version",
+                "updated_at",
+                "body",
+                "body_text",
+            }
+        with transaction.atomic():
+            if not self._state.adding:
+                self._check_and_bump_version()
+            super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        kwargs = {"pk": self.pk}
+        if self.slug:
+            return reverse("articles:detail", kwargs={**kwargs, "slug": self.slug})
+        return reverse("articles:detail", kwargs=kwargs)
+
+    def _check_and_bump_version(self):
+        # Optimistic lock: refuse to overwrite a newer save. The row lock
+        # (PostgreSQL) or IMMEDIATE transaction (SQLite) closes the gap
+        # between this check and the write.
+        current = (
+            Article.objects.select_for_update()
+            .filter(pk=self.pk)
+            .values("version", "updated_by__username", "updated_at")
+            .first()
+        )
+        if current is not None and current["version"] != self.version:
+            raise StaleArticleError(
+                version=current["version"],
+                saved_by=current["updated_by__username"],
+                saved_at=current["updated_at"],
+            )
+        self.version += 1
+
+    @property
+    def is_live(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at <= timezone.now()
+        )
+
+    @property
+    def is_scheduled(self) -> bool:
+        return (
+            self.status == self.Status.PUBLISHED
+            and self.publish_at is not None
+            and self.publish_at > timezone.now()
+        )
+
+    @property
+    def display_status(self) -> str:
+        return _("Scheduled") if self.is_scheduled else self.get_status_display()
+
+    @property
+    def byline_authors(self) -> list[Author]:
+        return [byline.author for byline in self.bylines.all()]
+
+    @property
+    def text_for_counting(self) -> str:
+        return "\n".join([self.headline, self.dek, *self.key_points, self.body_text])
+
+    @property
+    def character_count(self) -> int:
+        return count_characters(self.text_for_counting)
+
+    @property
+    def reading_minutes(self) -> int:
+        return reading_minutes(self.text_for_counting)
+
+
+class ArticleAuthor(models.Model):
+    """An author on an article's byline, in byline order."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="bylines"
+    )
+    author = models.ForeignKey(
+        Author,
+        on_delete=models.PROTECT,
+        related_name="bylines",
+        verbose_name=_("author"),
+    )
+    position = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["position", "pk"]
+        verbose_name = _("byline")
+        verbose_name_plural = _("byline")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author"], name="byline_author_once"
+            )
+        ]
+
+    def __str__(self):
+        return str(self.author)
+
+
+class Transition(models.Model):
+    """One status change: who made it, when, and why."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="transitions"
+    )
+    action = models.CharField(_("action"), max_length=20)
+    from_status = models.CharField(
+        _("from"), max_length=12, choices=Article.Status.choices
+    )
+    to_status = models.CharField(_("to"), max_length=12, choices=Article.Status.choices)
+    publish_at = models.DateTimeField(_("publish time"), null=True, blank=True)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("status change")
+        verbose_name_plural = _("status changes")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.from_status} → {self.to_status}"
+
+
+class Revision(models.Model):
+    """A snapshot of an article's content as one save left it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="revisions"
+    )
+    version = models.PositiveIntegerField(_("version"))
+    created_at = models.DateTimeField(_("saved at"), default=timezone.now)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        verbose_name=_("saved by"),
+    )
+    data = models.JSONField(_("content"))
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-version"]
+        get_latest_by = "version"
+        verbose_name = _("revision")
+        verbose_name_plural = _("revisions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "version"], name="revision_version_once"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} v{self.version}"
+
+
+class Correction(models.Model):
+    """A dated note of what a published article got wrong and what is right.
+
+    Corrections are appended, never edited or deleted: readers and the desk
+    can always see what was said.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="corrections"
+    )
+    corrected_at = models.DateTimeField(_("date"), default=timezone.now)
+    wrong = models.TextField(_("what was wrong"))
+    right = models.TextField(_("what is right"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+
+    class Meta:
+        ordering = ["corrected_at", "pk"]
+        verbose_name = _("correction")
+        verbose_name_plural = _("corrections")
+
+    def __str__(self):
+        return f"{self.article_id}: {self.corrected_at:%Y-%m-%d}"
+
+
+class PreviewLink(models.Model):
+    """A signed, expiring, revocable link to an article as readers would see it."""
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="preview_links"
+    )
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    label = models.CharField(
+        _("for whom"),
+        max_length=100,
+        blank=True,
+        help_text=_("E.g. legal, or the source checking a quote."),
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, editable=False
+    )
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires"))
+    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("preview link")
+        verbose_name_plural = _("preview links")
+
+    def __str__(self):
+        return self.label or str(self.token)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,247 @@
+"""Every status change an article can go through, and who may make it.
+
+This module is the only writer of ``Article.status``, ``publish_at`` and
+``first_published_at``. The admin's change form, its bulk actions, management
+commands and tests all call the functions here, so a permission check or a
+log entry cannot be skipped by taking another path.
+
+    draft ──submit──▶ review ──publish──▶ published ──unpublish──▶ unpublished
+      ▲                 │                     (publish_at in the future
+      └───send back─────┘                      = scheduled)
+      ▲                                                          │
+      └──────────────────────return to draft─────────────────────┘
+
+Editors may also publish straight from draft: at market open a brief an
+editor wrote needs no second pair of eyes from the same desk.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from .models import Article, Transition
+from .revisions import record_revision
+
+Status = Article.Status
+PUBLISH_PERMISSION = "articles.publish_article"
+EDIT_ANY_PERMISSION = "articles.edit_any_article"
+
+
+class TransitionNotAllowed(PermissionDenied):
+    """The person may not make this change, or the article is not in a state for it."""
+
+
+@dataclass(frozen=True)
+class Action:
+    name: str
+    label: str
+    sources: frozenset[str]
+    target: str
+    permission: str | None  # None: the article's own writer, or anyone who may edit it
+    needs_note: bool = False
+    guard: Callable[[Article], bool] | None = None
+
+
+def _is_scheduled(article: Article) -> bool:
+    return article.is_scheduled
+
+
+ACTIONS: dict[str, Action] = {
+    action.name: action
+    for action in [
+        Action(
+            "submit",
+            _("Submit for review"),
+            frozenset({Status.DRAFT}),
+            Status.REVIEW,
+            None,
+        ),
+        Action(
+            "send_back",
+            _("Send back to the writer"),
+            frozenset({Status.REVIEW}),
+            Status.DRAFT,
+            PUBLISH_PERMISSION,
+            needs_note=True,
+        ),
+        Action(
+            "publish",
+            _("Publish"),
+            frozenset({Status.DRAFT, Status.REVIEW}),
+            Status.PUBLISHED,
+            PUBLISH_PERMISSION,
+        ),
+        # A scheduled article can be brought forward or moved: it is
+        # published but not yet live.
+        Action(
+            "reschedule",
+            _("Change publish time"),
+            frozenset({Status.PUBLISHED}),
+            Status.PUBLISHED,
+            PUBLISH_PERMISSION,
+            guard=_is_scheduled,
+        ),
+        Action(
+            "unpublish",
+            _("Unpublish"),
+            frozenset({Status.PUBLISHED}),
+            Status.UNPUBLISHED,
+            PUBLISH_PERMISSION,
+        ),
+        Action(
+            "return_to_draft",
+            _("Return to draft"),
+            frozenset({Status.UNPUBLISHED}),
+            Status.DRAFT,
+            PUBLISH_PERMISSION,
+        ),
+    ]
+}
+
+
+def is_own(user, article: Article) -> bool:
+    """The user wrote or is on the byline of ``article``."""
+    if not user.is_authenticated:
+        return False
+    if article.created_by_id == user.pk:
+        return True
+    return article.pk is not None and article.bylines.filter(author__user=user).exists()
+
+
+def can_edit(user, article: Article) -> bool:
+    """Editors change any article; writers change their own drafts only."""
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return True
+    if article.pk is None:
+        return user.has_perm("articles.add_article")
+    return article.status == Status.DRAFT and is_own(user, article)
+
+
+def can_publish(user) -> bool:
+    return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def check(action: Action | str, article: Article, user) -> Action:
+    """The action, if ``user`` may apply it to ``article`` now.
+
+    Raises TransitionNotAllowed (a PermissionDenied) otherwise.
+    """
+    if isinstance(action, str):
+        if action not in ACTIONS:
+            raise TransitionNotAllowed(_("Unknown action “%s”.") % action)
+        action = ACTIONS[action]
+    if action.permission is not None:
+        if not (user.is_active and user.has_perm(action.permission)):
+            raise TransitionNotAllowed(
+                _("You do not have permission to %(action)s.")
+                % {"action": action.label.lower()}
+            )
+    elif not can_edit(user, article):
+        raise TransitionNotAllowed(_("You can only submit your own drafts."))
+    if article.status not in action.sources or (
+        action.guard and not action.guard(article)
+    ):
+        raise TransitionNotAllowed(
+            _("“%(action)s” is not possible while the article is %(status)s.")
+            % {"action": action.label, "status": article.display_status}
+        )
+    return action
+
+
+def available_actions(article: Article, user) -> list[Action]:
+    """The actions ``user`` may apply to ``article`` now, in table order."""
+    available = []
+    for action in ACTIONS.values():
+        try:
+            check(action, article, user)
+        except TransitionNotAllowed:
+            continue
+        available.append(action)
+    return available
+
+
+def apply(
+    name: str,
+    article: Article,
+    *,
+    by,
+    note: str = "",
+    at: datetime | None = None,
+) -> Transition:
+    """Apply the action called ``name``: checked, atomic, logged."""
+    with transaction.atomic():
+        # Work on the row as it is now, locked, not on a possibly stale copy.
+        fresh = Article.objects.select_for_update().get(pk=article.pk)
+        action = check(name, fresh, by)
+        note = (note or "").strip()
+        if action.needs_note and not note:
+            raise TransitionNotAllowed(
+                _("Say what needs changing: a note is required.")
+            )
+        now = timezone.now()
+        from_status = fresh.status
+        if action.target == Status.PUBLISHED:
+            fresh.publish_at = at or now
+            if (
+                fresh.first_published_at is None
+                or fresh.first_published_at > fresh.publish_at
+            ):
+                fresh.first_published_at = fresh.publish_at
+        elif at is not None:
+            raise TransitionNotAllowed(_("Only publishing takes a time."))
+        fresh.status = action.target
+        fresh.updated_by = by
+        fresh.save()
+        transition = Transition.objects.create(
+            article=fresh,
+            action=action.name,
+            from_status=from_status,
+            to_status=action.target,
+            publish_at=fresh.publish_at if action.target == Status.PUBLISHED else None,
+            by=by,
+            at=now,
+            note=note,
+        )
+        record_revision(fresh, by=by)
+    # Let the caller's object reflect the change.
+    for field in (
+        "status",
+        "publish_at",
+        "first_published_at",
+        "version",
+        "updated_by",
+        "updated_at",
+    ):
+        setattr(article, field, getattr(fresh, field))
+    return transition
+
+
+def submit(article: Article, *, by, note: str = "") -> Transition:
+    return apply("submit", article, by=by, note=note)
+
+
+def send_back(article: Article, *, by, note: str) -> Transition:
+    return apply("send_back", article, by=by, note=note)
+
+
+def publish(
+    article: Article, *, by, at: datetime | None = None, note: str = ""
+) -> Transition:
+    """Publish now, or schedule when ``at`` lies in the future."""
+    name = "reschedule" if article.status == Status.PUBLISHED else "publish"
+    return apply(name, article, by=by, at=at, note=note)
+
+
+def unpublish(article: Article, *, by, note: str = "") -> Transition:
+    return apply("unpublish", article, by=by, note=note)
+
+
+def return_to_draft(article: Article, *, by, note: str = "") -> Transition:
+    return apply("return_to_draft", article, by=by, note=note)

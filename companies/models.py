@@ -1,0 +1,131 @@
+"""Listed companies and their tickers."""
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.urls import reverse
+from django.utils.text import slugify
+from django.utils.translation import gettext_lazy as _
+
+from newsroom.fields import LinesField
+
+from .tickers import (
+    Exchange,
+    InvalidTicker,
+    normalise_exchange,
+    normalise_symbol,
+    parse_ticker,
+)
+
+
+class Company(models.Model):
+    name = models.CharField(
+        _("name (Traditional Chinese)"),
+        max_length=200,
+        help_text=_("The name readers know, in Traditional Chinese, e.g. 金融壹賬通."),
+    )
+    name_en = models.CharField(_("English name"), max_length=200, blank=True)
+    name_hans = models.CharField(
+        _("name (Simplified Chinese)"),
+        max_length=200,
+        blank=True,
+        help_text=_("Only when the Simplified name is not a plain conversion."),
+    )
+    aliases = LinesField(
+        _("aliases"),
+        max_item_length=100,
+        help_text=_("Other names used in copy, one per line, e.g. 壹賬通, OneConnect."),
+    )
+    slug = models.SlugField(
+        _("slug"),
+        max_length=100,
+        unique=True,
+        blank=True,
+        help_text=_("ASCII, used in the company's web address; from the English name."),
+    )
+    description = models.TextField(_("description"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("company")
+        verbose_name_plural = _("companies")
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        if not self.slug:
+            self.slug = self._unique_slug()
+        self.aliases = [a.strip() for a in self.aliases or [] if str(a).strip()]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("companies:detail", kwargs={"slug": self.slug})
+
+    def _unique_slug(self):
+        base = slugify(self.name_en)[:90] or "company"
+        slug, n = base, 2
+        while Company.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            slug, n = f"{base}-{n}", n + 1
+        return slug
+
+    @property
+    def all_names(self) -> list[str]:
+        """Every name the company goes by, without duplicates, main name first."""
+        names = [self.name, self.name_hans, self.name_en, *self.aliases]
+        return list(dict.fromkeys(n for n in names if n))
+
+
+class TickerQuerySet(models.QuerySet):
+    def lookup(self, text: str):
+        """The ticker written ``text`` in any accepted spelling, or None."""
+        try:
+            parsed = parse_ticker(text)
+        except InvalidTicker:
+            return None
+        return self.filter(exchange=parsed.exchange, symbol=parsed.symbol).first()
+
+
+class Ticker(models.Model):
+    company = models.ForeignKey(
+        Company,
+        on_delete=models.CASCADE,
+        related_name="tickers",
+        verbose_name=_("company"),
+    )
+    exchange = models.CharField(_("exchange"), max_length=4, choices=Exchange.choices)
+    symbol = models.CharField(
+        _("symbol"),
+        max_length=12,
+        help_text=_("As quoted: 853 becomes 0853 on Hong Kong; US symbols upper case."),
+    )
+
+    objects = TickerQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["exchange", "symbol"]
+        verbose_name = _("ticker")
+        verbose_name_plural = _("tickers")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["exchange", "symbol"], name="ticker_exchange_symbol_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.symbol}.{self.exchange}"
+
+    def save(self, *args, **kwargs):
+        # Normalise on every path (admin, importer, shell), not only in forms.
+        self.exchange = normalise_exchange(self.exchange)
+        self.symbol = normalise_symbol(self.exchange, self.symbol)
+        super().save(*args, **kwargs)
+
+    def clean(self):
+        try:
+            self.exchange = normalise_exchange(self.exchange)
+            self.symbol = normalise_symbol(self.exchange, self.symbol)
+        except InvalidTicker as error:
+            raise ValidationError({"symbol": str(error)}) from error

@@ -1,0 +1,27 @@
+"""Test-only overrides, in one place. The database comes from DATABASE_URL.
+
+Run against PostgreSQL with
+DATABASE_URL=postgres://postgres@127.0.0.1:5432/test pytest
+"""
+
+import os
+import tempfile
+
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
+os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
+os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
+os.environ.setdefault("SECURE_COOKIES", "0")
+
+from newsroom.settings import *  # noqa: E402,F403
+
+# Manifest storage needs collectstatic; tests use the plain storage.
+STORAGES = {
+    **STORAGES,  # noqa: F405
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+# Serve static files from the apps' folders, without collectstatic.
+WHITENOISE_AUTOREFRESH = True
+WHITENOISE_USE_FINDERS = True
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
