@@ -6,10 +6,9 @@ buttons and actions the person is allowed to use and reports the outcome.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect
+from django.http import Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -18,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+from taggit.models import Tag
 
 from . import preview, revisions, workflow
 from .forms import ArticleAdminForm, PreviewLinkForm
@@ -43,6 +43,8 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 class BylineInline(admin.TabularInline):
+    """The byline is part of the article: whoever may edit the article edits it."""
+
     model = ArticleAuthor
     autocomplete_fields = ["author"]
     fields = ["author", "position"]
@@ -50,6 +52,23 @@ class BylineInline(admin.TabularInline):
     min_num = 0
     verbose_name = _("author")
     verbose_name_plural = _("byline (in order)")
+
+    def _may_edit(self, request, obj):
+        if obj is None:
+            return request.user.has_perm("articles.add_article")
+        return workflow.can_edit(request.user, obj)
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.has_perm("articles.view_article")
+
+    def has_add_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self._may_edit(request, obj)
 
 
 class CorrectionInline(admin.StackedInline):
@@ -407,6 +426,11 @@ class ArticleAdmin(admin.ModelAdmin):
                 name="articles_article_restore",
             ),
             path(
+                "tags/suggest/",
+                wrap(self.tag_suggest_view),
+                name="articles_tag_suggest",
+            ),
+            path(
                 "<int:pk>/preview/",
                 wrap(self.preview_view),
                 name="articles_article_preview",
@@ -423,6 +447,33 @@ class ArticleAdmin(admin.ModelAdmin):
             ),
             *super().get_urls(),
         ]
+
+    def tag_suggest_view(self, request):
+        """Tag names starting with (then containing) ``q``, most used first."""
+        if not self.has_view_or_change_permission(request):
+            raise PermissionDenied
+        query = (request.GET.get("q") or "").strip()[:50]
+        if not query:
+            return JsonResponse({"results": []})
+        tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items"))
+        tags = tags.order_by("-n", "name").values_list("name", flat=True)
+        names = list(tags.filter(name__istartswith=query)[:10])
+        if len(names) < 10:
+            more = tags.filter(name__icontains=query).exclude(name__in=names)
+            names += list(more[: 10 - len(names)])
+        return JsonResponse({"results": names})
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        field = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "tags":
+            field.widget.attrs.update(
+                {
+                    "data-suggest-url": reverse("admin:articles_tag_suggest"),
+                    "autocomplete": "off",
+                    "class": "vTextField nr-tags",
+                }
+            )
+        return field
 
     def _article_or_404(self, request, pk):
         article = get_object_or_404(Article.objects.with_bylines(), pk=pk)

@@ -26,7 +26,9 @@ class ArticleAdminForm(forms.ModelForm):
         required=False,
         assume_scheme="https",
     )
-    base_version = forms.IntegerField(widget=forms.HiddenInput, required=False, min_value=1)
+    base_version = forms.IntegerField(
+        widget=forms.HiddenInput, required=False, min_value=1
+    )
     workflow_action = forms.ChoiceField(
         choices=[("", "")] + [(name, a.label) for name, a in workflow.ACTIONS.items()],
         required=False,
@@ -75,7 +77,7 @@ class ArticleAdminForm(forms.ModelForm):
 
     def _check_not_stale(self, version):
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .select_related("updated_by")
             .get(pk=self.instance.pk)
         )

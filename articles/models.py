@@ -324,7 +324,7 @@ class Article(models.Model):
         # (PostgreSQL) or IMMEDIATE transaction (SQLite) closes the gap
         # between this check and the write.
         current = (
-            Article.objects.select_for_update()
+            Article.objects.select_for_update(of=("self",))
             .filter(pk=self.pk)
             .values("version", "updated_by__username", "updated_at")
             .first()

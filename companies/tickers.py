@@ -93,7 +93,9 @@ class TickerSymbol:
 
 def normalise_exchange(exchange: str) -> str:
     """``"hkg"`` → ``"HK"``; raises InvalidTicker for an exchange we do not know."""
-    code = re.sub(r"[\s_-]", "", str(exchange)).upper()
+    code = re.sub(r"[\s_-]", "", str(exchange))
+    # Upper-case ASCII only: "ß".upper() is "SS", which would pass for Shanghai.
+    code = code.upper() if code.isascii() else code
     code = EXCHANGE_ALIASES.get(code, code)
     if code not in Exchange.values:
         raise InvalidTicker(
@@ -105,11 +107,14 @@ def normalise_exchange(exchange: str) -> str:
 
 def normalise_symbol(exchange: str, symbol: str) -> str:
     """The one spelling of ``symbol`` on ``exchange`` (already normalised)."""
-    raw = str(symbol).strip().upper()
+    raw = str(symbol).strip()
+    # Upper-case ASCII only: "ß".upper() is "SS", "ı".upper() is "I".
+    raw = raw.upper() if raw.isascii() else raw
     if exchange == "HK" and raw.isdigit() and raw.isascii():
         # 853, 0853 and 00853 are one listing; HKEX quotes four digits at least.
-        value = int(raw)
-        raw = f"{value:04d}" if 0 < value < 100000 else raw
+        # No int(): 0 is no listing, and int() refuses over 4,300 digits.
+        digits = raw.lstrip("0")
+        raw = digits.zfill(4) if 0 < len(digits) <= 5 else ""
     elif exchange == "US":
         raw = re.sub(r"[-/]", ".", raw)
     pattern, help_text = _RULES[exchange]

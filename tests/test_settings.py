@@ -1,0 +1,79 @@
+"""Settings come from the environment, with safe defaults."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def load_settings(**env):
+    """Import newsroom.settings in a fresh interpreter with exactly ``env``."""
+    script = (
+        "import json, newsroom.settings as s;"
+        "db = s.DATABASES['default'];"
+        "print(json.dumps({'debug': s.DEBUG, 'engine': db['ENGINE'],"
+        "'name': str(db['NAME']),"
+        "'hosts': s.ALLOWED_HOSTS, 'cache': s.CACHES['default']['BACKEND'],"
+        "'tz': s.TIME_ZONE, 'lang': s.LANGUAGE_CODE, 'csrf': s.CSRF_TRUSTED_ORIGINS,"
+        "'static': s.STORAGES['staticfiles']['BACKEND'], 'media': str(s.MEDIA_ROOT)}))"
+    )
+    base = {"PATH": os.environ["PATH"], "VAR_DIR": str(ROOT / "var")}
+    return subprocess.run(
+        [sys.executable, "-c", script],
+        cwd=ROOT,
+        env=base | env,
+        capture_output=True,
+        text=True,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+def test_development_defaults_to_sqlite_under_var():
+    result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["engine"] == "django.db.backends.sqlite3"
+    assert values["name"].endswith("var/newsroom.sqlite3")
+    assert values["tz"] == "Asia/Hong_Kong"
+    assert values["lang"] == "zh-hant"
+    assert values["cache"].endswith("LocMemCache")
+
+
+def test_production_reads_database_redis_hosts_from_environment(tmp_path):
+    result = load_settings(
+        DEBUG="0",
+        SECRET_KEY="x" * 50,
+        DATABASE_URL="postgres://news:pw@db.internal:5432/newsroom",
+        REDIS_URL="redis://127.0.0.1:6379/1",
+        ALLOWED_HOSTS="news.example.com, www.news.example.com",
+        CSRF_TRUSTED_ORIGINS="https://news.example.com",
+        MEDIA_ROOT=str(tmp_path / "media"),
+    )
+    assert result.returncode == 0, result.stderr
+    values = json.loads(result.stdout)
+    assert values["debug"] is False
+    assert values["engine"] == "django.db.backends.postgresql"
+    assert values["name"] == "newsroom"
+    assert values["hosts"] == ["news.example.com", "www.news.example.com"]
+    assert values["csrf"] == ["https://news.example.com"]
+    assert values["cache"] == "django.core.cache.backends.redis.RedisCache"
+    assert values["static"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["media"] == str(tmp_path / "media")
+
+
+@pytest.mark.parametrize("cookie", ["en", "zh-hans"])
+def test_language_follows_the_chosen_cookie_not_the_browser(client, cookie, db):
+    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    assert response["Content-Language"] == "zh-hant"
+    client.cookies["django_language"] = cookie
+    assert client.get("/")["Content-Language"] == cookie
