@@ -19,6 +19,7 @@ from taggit.managers import TaggableManager
 from newsroom.fields import LinesField
 
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
+from .validators import validate_image_extension, validate_image_size
 
 
 class Author(models.Model):
@@ -30,7 +31,12 @@ class Author(models.Model):
         help_text=_("ASCII, for the author's web address, e.g. chan-tai-man."),
     )
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(_("photo"), upload_to="authors/", blank=True)
+    photo = models.ImageField(
+        _("photo"),
+        upload_to="authors/",
+        blank=True,
+        validators=[validate_image_extension, validate_image_size],
+    )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -184,8 +190,12 @@ class Article(models.Model):
     body_text = models.TextField(_("body as plain text"), blank=True, editable=False)
 
     hero_image = models.ImageField(
-        _("hero image"), upload_to="articles/%Y/%m/", blank=True
+        _("hero image"),
+        upload_to="articles/%Y/%m/",
+        blank=True,
+        validators=[validate_image_extension, validate_image_size],
     )
+
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
     hero_credit = models.CharField(_("credit"), max_length=150, blank=True)
     hero_alt = models.CharField(
