@@ -214,7 +214,7 @@ class ArticleAdmin(admin.ModelAdmin):
             },
         ),
         (
-            _("Publication"),
+            _("Publishing"),
             {
                 "fields": [
                     "status_badge",
@@ -319,32 +319,28 @@ class ArticleAdmin(admin.ModelAdmin):
                 note=form.cleaned_data.get("workflow_note", ""),
                 at=form.cleaned_data.get("workflow_at"),
             )
-            self._workflow_message = workflow.ACTIONS[action].label
+            # Per request, not on self: one ModelAdmin serves every thread.
+            request._nr_workflow_action = workflow.ACTIONS[action]
         draft_key = request.POST.get("local_draft_key", "")
         if draft_key:
             cleared = request.session.get("nr_saved_drafts", [])
             request.session["nr_saved_drafts"] = [*cleared[-9:], draft_key[:80]]
 
-    def response_change(self, request, obj):
-        label = getattr(self, "_workflow_message", None)
-        if label:
-            self._workflow_message = None
+    def _report_workflow(self, request, obj):
+        action = getattr(request, "_nr_workflow_action", None)
+        if action is not None:
             messages.success(
                 request,
-                _("%(action)s: done. The article is now %(status)s.")
-                % {"action": label, "status": obj.display_status},
+                _("The article was %(done)s. It is now: %(status)s.")
+                % {"done": action.done, "status": obj.display_status},
             )
+
+    def response_change(self, request, obj):
+        self._report_workflow(request, obj)
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
-        label = getattr(self, "_workflow_message", None)
-        if label:
-            self._workflow_message = None
-            messages.success(
-                request,
-                _("%(action)s: done. The article is now %(status)s.")
-                % {"action": label, "status": obj.display_status},
-            )
+        self._report_workflow(request, obj)
         return super().response_add(request, obj, post_url_continue)
 
     def render_change_form(
@@ -377,11 +373,9 @@ class ArticleAdmin(admin.ModelAdmin):
             messages.success(
                 request,
                 ngettext(
-                    "%(count)d article: %(action)s.",
-                    "%(count)d articles: %(action)s.",
-                    done,
+                    "%(count)d article %(done)s.", "%(count)d articles %(done)s.", done
                 )
-                % {"count": done, "action": workflow.ACTIONS[name].label},
+                % {"count": done, "done": workflow.ACTIONS[name].done},
             )
         for line in refused:
             messages.error(request, line)

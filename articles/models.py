@@ -114,8 +114,8 @@ class StaleArticleError(Exception):
 
 class Article(models.Model):
     class Kind(models.TextChoices):
-        BRIEF = "brief", _("Brief (簡訊)")
-        FEATURE = "feature", _("Feature (長文)")
+        BRIEF = "brief", _("Brief")
+        FEATURE = "feature", _("Feature")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -151,7 +151,7 @@ class Article(models.Model):
         help_text=_("One or two sentences under the headline."),
     )
     key_points = LinesField(
-        _("key points (重點)"),
+        _("key points"),
         max_items=8,
         max_item_length=200,
         help_text=_("One short line per point, in reading order."),
@@ -230,7 +230,7 @@ class Article(models.Model):
     )
     source_url = models.URLField(_("source link"), blank=True)
     script = models.CharField(
-        _("script"), max_length=8, choices=Script.choices, default=Script.HANT
+        _("language"), max_length=8, choices=Script.choices, default=Script.HANT
     )
 
     status = models.CharField(
@@ -401,7 +401,7 @@ class ArticleAuthor(models.Model):
     class Meta:
         ordering = ["position", "pk"]
         verbose_name = _("byline")
-        verbose_name_plural = _("byline")
+        verbose_name_plural = _("bylines")
         constraints = [
             models.UniqueConstraint(
                 fields=["article", "author"], name="byline_author_once"
@@ -518,7 +518,7 @@ class PreviewLink(models.Model):
     )
     created_at = models.DateTimeField(_("created"), default=timezone.now)
     expires_at = models.DateTimeField(_("expires"))
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -48,7 +48,7 @@ def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
         # and can change after an editor has checked it.
         media = settings.MEDIA_URL
         # Look for "//" only past MEDIA_URL's scheme and host (it may be a CDN).
-        rest = value[len(media) - 1 :]
+        rest = value[max(len(media) - 1, 0) :]
         return value if value.startswith(media) and "//" not in rest else None
     if attribute in {"width", "height", "colspan", "rowspan", "start"}:
         return value if value.isdigit() and len(value) <= 4 else None
@@ -65,7 +65,10 @@ def _get_cleaner() -> nh3.Cleaner:
             tags=ALLOWED_TAGS,
             attributes=ALLOWED_ATTRIBUTES,
             url_schemes=URL_SCHEMES,
-            clean_content_tags={"script", "style", "title", "noscript", "template"},
+            clean_content_tags={
+                "script", "style", "title", "noscript", "template", "iframe",
+                "noembed", "noframes", "xmp", "object",
+            },  # fmt: skip
             link_rel="noopener noreferrer",
             strip_comments=True,
             attribute_filter=_keep_attribute,

@@ -15,14 +15,16 @@ def parse_tags(tagstring: str) -> list[str]:
     """Tag names in ``tagstring``, sorted and unique: ``"央行，降准"`` gives two."""
     if not tagstring:
         return []
+    # Cut to the Tag.name length before stripping and de-duplicating, so a long
+    # name neither ends in a space nor turns up twice once cut.
     names = (
-        re.sub(r"\s+", " ", part).strip(" \u3000\"'「」")
+        re.sub(r"\s+", " ", part).strip(" \u3000\"'「」")[:100].rstrip(" \"'「」")
         for part in SEPARATORS_RE.split(str(tagstring))
     )
     unique = {}
     for name in names:
         if name:
-            unique.setdefault(name.casefold(), name[:100])
+            unique.setdefault(name.casefold(), name)
     return sorted(unique.values())
 
 

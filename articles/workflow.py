@@ -39,7 +39,8 @@ class TransitionNotAllowed(PermissionDenied):
 @dataclass(frozen=True)
 class Action:
     name: str
-    label: str
+    label: str  # what the button says
+    done: str  # what happened, for messages: "3 articles published."
     sources: frozenset[str]
     target: str
     permission: str | None  # None: the article's own writer, or anyone who may edit it
@@ -57,6 +58,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "submit",
             _("Submit for review"),
+            _("submitted for review"),
             frozenset({Status.DRAFT}),
             Status.REVIEW,
             None,
@@ -64,6 +66,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "send_back",
             _("Send back to the writer"),
+            _("sent back to the writer"),
             frozenset({Status.REVIEW}),
             Status.DRAFT,
             PUBLISH_PERMISSION,
@@ -72,6 +75,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "publish",
             _("Publish"),
+            _("published"),
             frozenset({Status.DRAFT, Status.REVIEW}),
             Status.PUBLISHED,
             PUBLISH_PERMISSION,
@@ -81,6 +85,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "reschedule",
             _("Change publish time"),
+            _("rescheduled"),
             frozenset({Status.PUBLISHED}),
             Status.PUBLISHED,
             PUBLISH_PERMISSION,
@@ -89,6 +94,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "unpublish",
             _("Unpublish"),
+            _("unpublished"),
             frozenset({Status.PUBLISHED}),
             Status.UNPUBLISHED,
             PUBLISH_PERMISSION,
@@ -96,6 +102,7 @@ ACTIONS: dict[str, Action] = {
         Action(
             "return_to_draft",
             _("Return to draft"),
+            _("returned to draft"),
             frozenset({Status.UNPUBLISHED}),
             Status.DRAFT,
             PUBLISH_PERMISSION,
@@ -140,8 +147,8 @@ def check(action: Action | str, article: Article, user) -> Action:
     if action.permission is not None:
         if not (user.is_active and user.has_perm(action.permission)):
             raise TransitionNotAllowed(
-                _("You do not have permission to %(action)s.")
-                % {"action": action.label.lower()}
+                _("You do not have permission for “%(action)s”.")
+                % {"action": action.label}
             )
     elif not can_edit(user, article):
         raise TransitionNotAllowed(_("You can only submit your own drafts."))
@@ -195,7 +202,9 @@ def apply(
             ):
                 fresh.first_published_at = fresh.publish_at
         elif at is not None:
-            raise TransitionNotAllowed(_("Only publishing takes a time."))
+            raise TransitionNotAllowed(
+                _("Only publishing or rescheduling takes a publish time.")
+            )
         fresh.status = action.target
         fresh.updated_by = by
         fresh.save()

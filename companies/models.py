@@ -99,7 +99,10 @@ class Ticker(models.Model):
     symbol = models.CharField(
         _("symbol"),
         max_length=12,
-        help_text=_("As quoted: 853 becomes 0853 on Hong Kong; US symbols upper case."),
+        help_text=_(
+            "As quoted by the exchange: Hong Kong 853 is stored as 0853; "
+            "US symbols are stored in capitals."
+        ),
     )
 
     objects = TickerQuerySet.as_manager()

@@ -1,9 +1,13 @@
 """Fields shared by the apps: an ordered list of short lines (key points, aliases)."""
 
+import re
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+_BULLET_RE = re.compile(r"^(?:[•·・▪●◦]\s*|[-*–—]+\s+)+")
 
 
 class LinesFormField(forms.CharField):
@@ -32,9 +36,9 @@ class LinesFormField(forms.CharField):
             lines = [str(v) for v in value]
         else:
             lines = str(value or "").splitlines()
-        items = [line.strip(" \t\u3000") for line in lines]
-        # Editors often paste bullets; the list itself is the bullet.
-        items = [item.lstrip("•·-*・ ").strip() for item in items]
+        # Editors often paste bullets; the list itself is the bullet. A dash
+        # or asterisk counts only when a space follows: "-3%" is a figure.
+        items = [_BULLET_RE.sub("", line.strip()) for line in lines]
         return [item for item in items if item]
 
     def validate(self, value):

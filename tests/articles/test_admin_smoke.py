@@ -85,11 +85,11 @@ def test_article_list_shows_status_badges_and_filters(editor_client):
     workflow.publish(
         scheduled, by=editor, at=timezone.now() + timezone.timedelta(hours=1)
     )
-    make_article(headline="草稿")
+    make_article(headline="未排程的稿件")
     url = reverse("admin:articles_article_changelist")
     html = editor_client.get(url).content.decode()
     assert "nr-status-scheduled" in html and "nr-status-draft" in html
     filtered = editor_client.get(url, {"status": "scheduled"}).content.decode()
-    assert "排程稿" in filtered and "草稿</a>" not in filtered
+    assert "排程稿" in filtered and "未排程的稿件" not in filtered
     searched = editor_client.get(url, {"q": "排程"}).content.decode()
     assert "排程稿" in searched

@@ -31,7 +31,7 @@ def test_stale_save_is_refused_and_typed_text_preserved():
     html = response.content.decode()
     assert "amy" in html  # names who saved
     form = response.context["adminform"].form
-    assert form.errors["__all__"][0].startswith("amy")
+    assert "amy" in form.errors["__all__"][0]
     # Ben's text is still in the form, to merge ...
     assert 'value="Ben 的標題"' in html
     assert "Ben 打的長段文字" in html
