@@ -321,10 +321,13 @@ class ArticleAdmin(admin.ModelAdmin):
             )
             # Per request, not on self: one ModelAdmin serves every thread.
             request._nr_workflow_action = workflow.ACTIONS[action]
-        draft_key = request.POST.get("local_draft_key", "")
-        if draft_key:
-            cleared = request.session.get("nr_saved_drafts", [])
-            request.session["nr_saved_drafts"] = [*cleared[-9:], draft_key[:80]]
+        # Tell the next page to drop the browser's local copy (see
+        # static/articles/article-form.js); the key is the form's, derived here.
+        draft_key = (
+            f"article-{article.pk}" if change else f"article-new-{request.user.pk}"
+        )
+        saved = request.session.get("nr_saved_drafts", [])
+        request.session["nr_saved_drafts"] = [*saved[-9:], draft_key]
 
     def _report_workflow(self, request, obj):
         action = getattr(request, "_nr_workflow_action", None)
@@ -405,6 +408,16 @@ class ArticleAdmin(admin.ModelAdmin):
         return workflow.can_publish(request.user)
 
     # --- extra views: revisions, previews ----------------------------------
+
+    def get_inline_instances(self, request, obj=None):
+        # Corrections belong to published articles; elsewhere the empty
+        # inline is only noise.
+        return [
+            inline
+            for inline in super().get_inline_instances(request, obj)
+            if not isinstance(inline, CorrectionInline)
+            or (obj is not None and obj.first_published_at is not None)
+        ]
 
     def get_urls(self):
         wrap = self.admin_site.admin_view

@@ -77,3 +77,19 @@ def test_language_follows_the_chosen_cookie_not_the_browser(client, cookie, db):
     assert response["Content-Language"] == "zh-hant"
     client.cookies["django_language"] = cookie
     assert client.get("/")["Content-Language"] == cookie
+
+
+def test_admin_offers_a_language_switch_that_sticks(client, db):
+    from tests.factories import make_editor
+
+    client.force_login(make_editor())
+    html = client.get("/admin/").content.decode()
+    assert 'name="language"' in html and 'value="en"' in html
+    response = client.post("/i18n/setlang/", {"language": "en", "next": "/admin/"})
+    assert response.status_code == 302
+    english = client.get("/admin/")
+    assert english["Content-Language"] == "en"
+    assert "Articles" in english.content.decode()
+    chinese = client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/admin/"})
+    assert chinese.status_code == 302
+    assert "文章" in client.get("/admin/").content.decode()
