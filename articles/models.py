@@ -86,16 +86,6 @@ class ArticleQuerySet(models.QuerySet):
     def features(self):
         return self.filter(kind=Article.Kind.FEATURE)
 
-    def editable_by(self, user):
-        """Articles ``user`` may change, by the same rule as workflow.can_edit."""
-        if user.has_perm("articles.edit_any_article"):
-            return self
-        return (
-            self.filter(status=Article.Status.DRAFT)
-            .filter(models.Q(created_by=user) | models.Q(authors__user=user))
-            .distinct()
-        )
-
     def with_bylines(self):
         return self.prefetch_related(
             models.Prefetch(
