@@ -1,24 +1,68 @@
 """Public pages of articles. Every query starts from ``Article.objects.live()``."""
 
+import calendar
+from datetime import date, timedelta
+
 from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from companies.models import Ticker
 
 from . import preview
-from .models import Article, Author
+from .filters import ArticleFilter
+from .models import Article, Author, Correction
+
+PER_PAGE = 20
+RELATED_LIMIT = 4
+# Edits within this long of publication are part of publishing, not an update.
+UPDATE_GRACE = timedelta(minutes=5)
+
+
+def for_lists(queryset):
+    """Everything an article card shows, in a fixed number of queries."""
+    return queryset.with_bylines().prefetch_related(
+        Prefetch("companies__tickers", queryset=Ticker.objects.all()), "tags"
+    )
+
+
+def paginate(request, queryset):
+    """A page of ``queryset``; ?page=abc gives the first, ?page=999999 the last."""
+    return Paginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
+
+
+def for_article_page(queryset):
+    return for_lists(queryset).prefetch_related("corrections")
 
 
 def render_article(request, article, *, preview=False):
-    """The article page as readers see it; ``preview`` marks it and keeps it private."""
+    """The article page as readers see it; ``preview`` marks it and keeps it private.
+
+    ``article`` comes from ``for_article_page()``, so its companies, tickers,
+    tags, bylines and corrections are already fetched.
+    """
+    companies = list(article.companies.all())
+    tags = list(article.tags.all())
+    corrections = list(article.corrections.all())
     response = render(
         request,
         "articles/article_detail.html",
         {
             "article": article,
             "authors": article.byline_authors,
-            "companies": article.companies.prefetch_related("tickers"),
-            "tags": article.tags.all(),
-            "corrections": article.corrections.all(),
+            "companies": companies,
+            "tags": tags,
+            "corrections": corrections,
+            "updated_at": _updated_at(article, corrections),
+            "hero": _hero(article),
+            "related": related_articles(article, companies, tags),
+            "previous_article": _neighbour(article, newer=False),
+            "next_article": _neighbour(article, newer=True),
             "is_preview": preview,
         },
     )
@@ -28,14 +72,129 @@ def render_article(request, article, *, preview=False):
     return response
 
 
+def _hero(article):
+    """The hero image with its size, or None; a missing file hides the figure."""
+    if not article.hero_image:
+        return None
+    try:
+        width, height = article.hero_image.width, article.hero_image.height
+    except (OSError, ValueError):
+        return None
+    return {"url": article.hero_image.url, "width": width, "height": height}
+
+
+def _updated_at(article, corrections):
+    """When the article last changed meaningfully after publication, or None."""
+    if article.publish_at is None:
+        return None
+    candidates = [article.updated_at, *(c.corrected_at for c in corrections)]
+    latest = max(c for c in candidates if c is not None)
+    return latest if latest > article.publish_at + UPDATE_GRACE else None
+
+
+def related_articles(article, companies, tags):
+    """Up to four live articles sharing a company (first) or a tag, in one query."""
+    company_ids = [c.pk for c in companies]
+    tag_ids = [t.pk for t in tags]
+    if not company_ids and not tag_ids:
+        return []
+    return list(
+        Article.objects.live()
+        .exclude(pk=article.pk)
+        .filter(Q(companies__in=company_ids) | Q(tags__in=tag_ids))
+        .annotate(
+            shared_companies=Count(
+                "companies", filter=Q(companies__in=company_ids), distinct=True
+            ),
+            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+        )
+        .order_by("-shared_companies", "-shared_tags", "-publish_at", "-pk")[
+            :RELATED_LIMIT
+        ]
+    )
+
+
+def _neighbour(article, *, newer):
+    """The previous or next live article of the same kind, by publish time."""
+    if article.publish_at is None:
+        return None
+    at, pk = article.publish_at, article.pk
+    siblings = Article.objects.live().filter(kind=article.kind).exclude(pk=pk)
+    if newer:
+        siblings = siblings.filter(
+            Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk)
+        ).order_by("publish_at", "pk")
+    else:
+        siblings = siblings.filter(
+            Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk)
+        ).order_by("-publish_at", "-pk")
+    return siblings.only("pk", "slug", "headline", "kind", "publish_at").first()
+
+
 def home(request):
-    articles = Article.objects.live().with_bylines()
-    page = Paginator(articles, 20).get_page(request.GET.get("page"))
-    return render(request, "articles/home.html", {"page": page})
+    live = Article.objects.live()
+    week_ago = timezone.now() - timedelta(days=7)
+    most_covered = (
+        live.filter(publish_at__gte=week_ago, companies__isnull=False)
+        .values("companies__slug", "companies__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "companies__name")[:8]
+    )
+    return render(
+        request,
+        "articles/home.html",
+        {
+            "lead_features": list(for_lists(live.features())[:3]),
+            "briefs": list(for_lists(live.briefs())[:PER_PAGE]),
+            "most_covered": list(most_covered),
+        },
+    )
+
+
+def _filtered_list(request, *, queryset, fixed_kind, template, extra=None):
+    filterset = ArticleFilter(request.GET, queryset=queryset, fixed_kind=fixed_kind)
+    page = paginate(request, for_lists(filterset.qs))
+    context = {
+        "filter": filterset,
+        "page": page,
+        "messages_for_filter": filterset.unknown_messages(),
+        **(extra or {}),
+    }
+    return render(request, template, context)
+
+
+def article_list(request):
+    return _filtered_list(
+        request,
+        queryset=Article.objects.live(),
+        fixed_kind=False,
+        template="articles/article_list.html",
+        extra={"list_title": _("All articles")},
+    )
+
+
+def brief_list(request):
+    return _filtered_list(
+        request,
+        queryset=Article.objects.live().briefs(),
+        fixed_kind=True,
+        template="articles/article_list.html",
+        extra={"list_title": _("Briefs")},
+    )
+
+
+def feature_list(request):
+    return _filtered_list(
+        request,
+        queryset=Article.objects.live().features(),
+        fixed_kind=True,
+        template="articles/article_list.html",
+        extra={"list_title": _("Features")},
+    )
 
 
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(Article.objects.live().with_bylines(), pk=pk)
+    article = get_object_or_404(for_article_page(Article.objects.live()), pk=pk)
     if (slug or "") != article.slug:
         return redirect(article, permanent=True)
     return render_article(request, article)
@@ -43,16 +202,60 @@ def article_detail(request, pk, slug=None):
 
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    articles = Article.objects.live().filter(bylines__author=author).with_bylines()
-    page = Paginator(articles, 20).get_page(request.GET.get("page"))
+    articles = Article.objects.live().filter(bylines__author=author)
+    page = paginate(request, for_lists(articles))
     return render(
         request, "articles/author_detail.html", {"author": author, "page": page}
     )
+
+
+def tag_detail(request, slug):
+    tag = get_object_or_404(Tag, slug=slug)
+    articles = Article.objects.live().filter(tags__slug=tag.slug)
+    page = paginate(request, for_lists(articles))
+    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+
+
+def archive_index(request):
+    months = (
+        Article.objects.live()
+        .annotate(month=TruncMonth("publish_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")
+    )
+    return render(request, "articles/archive_index.html", {"months": list(months)})
+
+
+def archive_month(request, year, month):
+    if not (1 <= month <= 12 and 1900 <= year <= 9999):
+        raise Http404
+    articles = Article.objects.live().filter(
+        publish_at__year=year, publish_at__month=month
+    )
+    page = paginate(request, for_lists(articles))
+    first_day = date(year, month, 1)
+    last_day = date(year, month, calendar.monthrange(year, month)[1])
+    return render(
+        request,
+        "articles/archive_month.html",
+        {"month": first_day, "last_day": last_day, "page": page},
+    )
+
+
+def correction_list(request):
+    corrections = (
+        Correction.objects.filter(article__in=Article.objects.live())
+        .select_related("article")
+        .order_by("-corrected_at", "-pk")
+    )
+    page = paginate(request, corrections)
+    return render(request, "articles/correction_list.html", {"page": page})
 
 
 def preview_by_token(request, token):
     article = preview.article_for_token(token)
     if article is None:
         raise Http404
-    article = Article.objects.with_bylines().get(pk=article.pk)
+    article = for_article_page(Article.objects.all()).get(pk=article.pk)
     return render_article(request, article, preview=True)

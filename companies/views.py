@@ -1,15 +1,40 @@
-"""Public company pages."""
+"""Public company pages and the ticker redirect."""
 
 from django.core.paginator import Paginator
-from django.shortcuts import get_object_or_404, render
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
 
-from .models import Company
+from .models import Company, Ticker
+
+PER_PAGE = 20
+
+
+def company_index(request):
+    companies = Company.objects.prefetch_related("tickers").order_by("name_en", "name")
+    return render(request, "companies/company_list.html", {"companies": companies})
 
 
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.prefetch_related("tickers"), slug=slug)
-    coverage = company.articles.live()
-    page = Paginator(coverage, 20).get_page(request.GET.get("page"))
+    # companies/ never imports articles/: the reverse relation's manager is the
+    # article queryset, so live() is the articles' own definition.
+    coverage = (
+        company.articles.live()
+        .with_bylines()
+        .prefetch_related(
+            Prefetch("companies__tickers", queryset=Ticker.objects.all()), "tags"
+        )
+    )
+    page = Paginator(coverage, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request, "companies/company_detail.html", {"company": company, "page": page}
     )
+
+
+def ticker_redirect(request, ticker):
+    """/tickers/853.hk/ → the page of the company listed as 0853.HK."""
+    found = Ticker.objects.select_related("company").lookup(ticker)
+    if found is None:
+        raise Http404
+    return redirect(found.company, permanent=True)

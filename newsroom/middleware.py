@@ -2,15 +2,27 @@
 
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
+
+from newsroom import editions
+
+# Paths where the person's chosen language (the cookie) applies: the editors'
+# admin and the language switch itself. Everything else is the public site.
+COOKIE_LANGUAGE_PREFIXES = ("/admin/", "/i18n/")
 
 
 class ChosenLanguageMiddleware:
-    """Speak Traditional Chinese unless the person chose another language.
+    """Pick the language from the URL on the public site, from the cookie in the admin.
 
-    Django's LocaleMiddleware would follow the browser's Accept-Language, so an
-    editor with an English browser would get an English admin. The newsroom
-    works in Traditional Chinese first: only an explicit choice (the language
-    cookie set by ``set_language``) switches it.
+    The public site has two editions: Traditional at the root, Simplified under
+    /zh-hans/ (converted on the way out, newsroom/editions.py). A public URL
+    always gives the same edition, whatever the cookie or the browser says, so
+    caches never mix them and no Vary header is needed.
+
+    In the admin only an explicit choice (the language cookie set by
+    ``set_language``) switches from Traditional Chinese; Django's
+    LocaleMiddleware would follow the browser's Accept-Language instead, and
+    an editor with an English browser would get an English admin.
     """
 
     def __init__(self, get_response):
@@ -18,11 +30,26 @@ class ChosenLanguageMiddleware:
         self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
-        language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        path = request.path_info
+        simplified = False
+        follows_cookie = path.startswith(COOKIE_LANGUAGE_PREFIXES)
+        if follows_cookie:
+            chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "").lower()
+            language = chosen if chosen in self.supported else settings.LANGUAGE_CODE
+        elif editions.is_simplified_path(path):
+            language = editions.SIMPLIFIED
+            simplified = True
+        else:
+            language = settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = translation.get_language()
-        response = self.get_response(request)
+        try:
+            response = self.get_response(request)
+            if simplified:
+                editions.convert_response(response, request)
+        finally:
+            translation.deactivate()
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
-        translation.deactivate()
+        if follows_cookie:
+            patch_vary_headers(response, ("Cookie",))
         return response

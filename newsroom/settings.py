@@ -196,6 +196,10 @@ if not DEBUG:
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
 PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "72"))
+# The Simplified edition (newsroom/editions.py): how long converted pages and
+# text stay in the cache. Keys are hashes of the Traditional text, so an edit
+# makes a new key and nothing needs invalidating; 30 days.
+EDITION_CACHE_TIMEOUT = int(os.environ.get("EDITION_CACHE_TIMEOUT", "2592000"))
 
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"

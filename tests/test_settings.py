@@ -73,10 +73,13 @@ def test_production_reads_database_redis_hosts_from_environment(tmp_path):
 
 @pytest.mark.parametrize("cookie", ["en", "zh-hans"])
 def test_language_follows_the_chosen_cookie_not_the_browser(client, cookie, db):
-    response = client.get("/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
+    """In the admin; the public site's edition comes from the URL (test_editions)."""
+    login = "/admin/login/"
+    response = client.get(login, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9")
     assert response["Content-Language"] == "zh-hant"
     client.cookies["django_language"] = cookie
-    assert client.get("/")["Content-Language"] == cookie
+    assert client.get(login)["Content-Language"] == cookie
+    assert client.get("/")["Content-Language"] == "zh-hant"
 
 
 def test_admin_offers_a_language_switch_that_sticks(client, db):

@@ -1,0 +1,61 @@
+"""URLs of the feeds, the sitemaps and robots.txt, for newsroom/urls.py to include.
+
+``feed_urlpatterns`` belong in the public tree, so each edition (Traditional,
+Simplified) has its own feeds; ``root_urlpatterns`` are served once, at the
+site's root. Names carry no namespace: "feed-…", "sitemap", "news-sitemap",
+"robots".
+"""
+
+from django.contrib.sitemaps import views as sitemap_views
+from django.urls import path
+from django.views.decorators.cache import cache_control
+
+from . import feeds
+from .sitemaps import SITEMAPS, NewsSitemap, robots_txt
+
+# A CDN may keep feeds and sitemaps for a few minutes through a news spike.
+_public = cache_control(public=True, max_age=300)
+
+_FEED_PATHS = {
+    "latest": "feeds/",
+    "briefs": "feeds/briefs/",
+    "features": "feeds/features/",
+    "company": "feeds/companies/<slug:slug>/",
+    "tag": "feeds/tags/<str:slug>/",
+    "author": "feeds/authors/<slug:slug>/",
+}
+
+feed_urlpatterns = []
+for _kind, _prefix in _FEED_PATHS.items():
+    _feed_class = feeds.FEEDS[_kind]
+    feed_urlpatterns += [
+        path(f"{_prefix}rss/", _public(_feed_class()), name=f"feed-{_kind}-rss"),
+        path(
+            f"{_prefix}atom/",
+            _public(feeds.atom(_feed_class)()),
+            name=f"feed-{_kind}-atom",
+        ),
+    ]
+
+root_urlpatterns = [
+    path(
+        "sitemap.xml",
+        _public(sitemap_views.sitemap),
+        {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
+        name="sitemap",
+    ),
+    path(
+        "news-sitemap.xml",
+        _public(sitemap_views.sitemap),
+        {
+            "sitemaps": {"news": NewsSitemap},
+            "template_name": "sitemaps/news_sitemap.xml",
+        },
+        name="news-sitemap",
+    ),
+    path(
+        "robots.txt",
+        cache_control(public=True, max_age=3600)(robots_txt),
+        name="robots",
+    ),
+]

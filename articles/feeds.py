@@ -1,0 +1,188 @@
+"""RSS 2.0 and Atom feeds: everything, briefs, features, a company, a tag, an author.
+
+Every feed starts from ``Article.objects.live()`` and runs the same few
+queries however many items, authors and tags it carries.
+"""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.translation import gettext as _
+from taggit.models import Tag
+
+from companies.models import Company
+
+from . import seo
+from .models import Article, Author
+
+FEED_LENGTH = 20
+
+
+def feed_articles(articles):
+    """``articles`` made ready for a feed: bylines, tags, latest correction."""
+    articles = articles.with_bylines().prefetch_related("tags")
+    return seo.with_last_correction(articles).order_by("-publish_at", "-pk")[
+        :FEED_LENGTH
+    ]
+
+
+class ArticleFeed(Feed):
+    """Every live article, newest first; subclasses narrow it down."""
+
+    feed_type = Rss201rev2Feed
+
+    def articles(self, obj):
+        return Article.objects.live()
+
+    def label(self, obj):
+        return _("Latest news")
+
+    def title(self, obj):
+        return f"{settings.NEWSROOM_NAME} · {self.label(obj)}"
+
+    def description(self, obj):
+        return _("The latest news from %(name)s.") % {"name": settings.NEWSROOM_NAME}
+
+    def subtitle(self, obj):
+        # Atom's name for the feed's description; RSS ignores it.
+        return self.description(obj)
+
+    def link(self, obj):
+        return reverse("articles:home")
+
+    def feed_copyright(self, obj):
+        return f"© {settings.NEWSROOM_NAME}"
+
+    def items(self, obj):
+        return feed_articles(self.articles(obj))
+
+    def item_title(self, item):
+        return item.headline
+
+    def item_description(self, item):
+        return seo.description(item)
+
+    def item_link(self, item):
+        return item.get_absolute_url()
+
+    def item_pubdate(self, item):
+        return item.publish_at
+
+    def item_updateddate(self, item):
+        return seo.modified_at(item, last_corrected_at=item.last_corrected_at)
+
+    def item_author_name(self, item):
+        # Feeds carry one author name per item: the byline, joined.
+        return "、".join(author.name for author in item.byline_authors) or None
+
+    def item_categories(self, item):
+        return [tag.name for tag in item.tags.all()]
+
+
+class BriefsFeed(ArticleFeed):
+    def articles(self, obj):
+        return Article.objects.live().briefs()
+
+    def label(self, obj):
+        return _("Briefs")
+
+    def description(self, obj):
+        return _("Short news briefs from %(name)s.") % {"name": settings.NEWSROOM_NAME}
+
+    def link(self, obj):
+        return reverse("articles:briefs")
+
+
+class FeaturesFeed(ArticleFeed):
+    def articles(self, obj):
+        return Article.objects.live().features()
+
+    def label(self, obj):
+        return _("Features")
+
+    def description(self, obj):
+        return _("Long-form features from %(name)s.") % {"name": settings.NEWSROOM_NAME}
+
+    def link(self, obj):
+        return reverse("articles:features")
+
+
+class CompanyFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Company, slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.live().filter(companies=obj)
+
+    def label(self, obj):
+        return obj.name
+
+    def description(self, obj):
+        return _("News about %(company)s from %(name)s.") % {
+            "company": obj.name,
+            "name": settings.NEWSROOM_NAME,
+        }
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+class TagFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Tag, slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.live().filter(tags=obj)
+
+    def label(self, obj):
+        return obj.name
+
+    def description(self, obj):
+        return _("News tagged %(tag)s from %(name)s.") % {
+            "tag": obj.name,
+            "name": settings.NEWSROOM_NAME,
+        }
+
+    def link(self, obj):
+        return reverse("articles:tag", kwargs={"slug": obj.slug})
+
+
+class AuthorFeed(ArticleFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Author, slug=slug)
+
+    def articles(self, obj):
+        return Article.objects.live().filter(bylines__author=obj)
+
+    def label(self, obj):
+        return obj.name
+
+    def description(self, obj):
+        return _("Articles by %(author)s for %(name)s.") % {
+            "author": obj.name,
+            "name": settings.NEWSROOM_NAME,
+        }
+
+    def link(self, obj):
+        return obj.get_absolute_url()
+
+
+def atom(feed_class):
+    """The Atom 1.0 twin of an RSS feed class."""
+    return type(
+        feed_class.__name__.replace("Feed", "AtomFeed"),
+        (feed_class,),
+        {"feed_type": Atom1Feed},
+    )
+
+
+FEEDS = {
+    "latest": ArticleFeed,
+    "briefs": BriefsFeed,
+    "features": FeaturesFeed,
+    "company": CompanyFeed,
+    "tag": TagFeed,
+    "author": AuthorFeed,
+}

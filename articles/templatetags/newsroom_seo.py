@@ -1,0 +1,57 @@
+"""Template tags for what machines read on public pages: meta tags and JSON-LD."""
+
+import json
+
+from django import template
+from django.core.serializers.json import DjangoJSONEncoder
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+from articles import seo
+
+register = template.Library()
+
+# The same escapes as django.utils.html.json_script: with <, > and & written
+# as \u003C etc., no string in the data can close the <script> element.
+_JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
+
+
+@register.filter(is_safe=True)
+def json_ld(value):
+    """``value`` as a <script type="application/ld+json"> element."""
+    data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
+    return format_html(
+        '<script type="application/ld+json">{}</script>',
+        mark_safe(data.translate(_JSON_SCRIPT_ESCAPES)),
+    )
+
+
+@register.simple_tag(takes_context=True)
+def article_seo(context):
+    """What the article page's meta tags need, worked out once."""
+    article, request = context["article"], context["request"]
+    authors = list(context.get("authors") or [])
+    companies = context.get("companies") or []
+    tags = list(context.get("tags") or [])
+    corrections = list(context.get("corrections") or [])
+    published = article.publish_at
+    return {
+        "url": request.build_absolute_uri(article.get_absolute_url()),
+        "description": seo.description(article),
+        "image": seo.absolute_image_url(article, request),
+        "locale": seo.og_locale(),
+        "published": seo.iso(published) if published else "",
+        "modified": seo.iso(seo.modified_at(article, corrections)) if published else "",
+        "author_urls": [
+            request.build_absolute_uri(author.get_absolute_url()) for author in authors
+        ],
+        "tags": [tag.name for tag in tags],
+        "jsonld": seo.news_article_jsonld(
+            article,
+            request,
+            authors=authors,
+            companies=companies,
+            corrections=corrections,
+            tags=tags,
+        ),
+    }

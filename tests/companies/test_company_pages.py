@@ -1,0 +1,73 @@
+"""Company pages, the company index and the ticker redirect."""
+
+import pytest
+
+from articles.models import Article
+from tests.factories import make_article, make_company
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def microport():
+    return make_company("0853.HK", name="微創醫療", name_en="MicroPort")
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/tickers/0853.HK/",
+        "/tickers/853.HK/",
+        "/tickers/853.hk/",
+        "/tickers/00853.hkex/",
+    ],
+)
+def test_ticker_redirects_permanently_to_its_company(client, microport, path):
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == microport.get_absolute_url()
+
+
+def test_lower_case_ticker_redirects(client):
+    company = make_company("6638.HK")
+    response = client.get("/tickers/6638.hk/")
+    assert response.status_code == 301
+    assert response["Location"] == company.get_absolute_url()
+
+
+@pytest.mark.parametrize(
+    "path", ["/tickers/9999.HK/", "/tickers/abc/", "/tickers/0.HK/"]
+)
+def test_unknown_or_invalid_ticker_is_404(client, microport, path):
+    assert client.get(path).status_code == 404
+
+
+def test_company_page_shows_tickers_and_only_live_coverage(client, microport):
+    make_article(status=Article.Status.PUBLISHED, headline="微創業績").companies.add(
+        microport
+    )
+    make_article(headline="微創草稿").companies.add(microport)
+    html = client.get(microport.get_absolute_url()).content.decode()
+    assert "0853.HK" in html and "MicroPort" in html
+    assert "微創業績" in html and "微創草稿" not in html
+
+
+def test_company_coverage_is_paginated(client, microport):
+    for _ in range(21):
+        make_article(status=Article.Status.PUBLISHED).companies.add(microport)
+    html = client.get(microport.get_absolute_url()).content.decode()
+    assert html.count('class="card ') == 20
+    html = client.get(microport.get_absolute_url() + "?page=2").content.decode()
+    assert html.count('class="card ') == 1
+    assert client.get(microport.get_absolute_url() + "?page=x").status_code == 200
+
+
+def test_company_index_lists_companies_with_tickers(client, microport):
+    make_company("OCFT.US", name="金融壹賬通", name_en="OneConnect")
+    html = client.get("/companies/").content.decode()
+    assert html.index("MicroPort") < html.index("OneConnect")
+    assert "0853.HK" in html and "OCFT.US" in html
+
+
+def test_unknown_company_is_404(client):
+    assert client.get("/companies/no-such-company/").status_code == 404
