@@ -2,7 +2,11 @@
 
 from django.conf import settings
 from django.utils import translation
-from django.utils.cache import patch_vary_headers
+from django.utils.cache import (
+    add_never_cache_headers,
+    patch_cache_control,
+    patch_vary_headers,
+)
 
 from newsroom import editions
 
@@ -52,4 +56,44 @@ class ChosenLanguageMiddleware:
         response.headers.setdefault("Content-Language", request.LANGUAGE_CODE)
         if follows_cookie:
             patch_vary_headers(response, ("Cookie",))
+        return response
+
+
+# Never cacheable by a shared cache: the desk, previews, the language switch.
+PRIVATE_PREFIXES = ("/admin/", "/i18n/", "/preview/", "/zh-hans/preview/")
+
+
+class PublicCacheMiddleware:
+    """Let browsers and a CDN cache public pages; never the desk or previews.
+
+    A public GET that answers 200 or 301, sets no cookie and does not vary
+    on the cookie gets ``Cache-Control: public, max-age=…,
+    stale-while-revalidate=…``. Anything under PRIVATE_PREFIXES, and any
+    response that touched the session or sets a cookie, is marked private.
+    A view that set its own Cache-Control (previews, feeds) keeps it.
+    Conditional GET (ETag, 304) is Django's ConditionalGetMiddleware, placed
+    above the edition conversion so the ETag is that of the bytes sent.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if request.path_info.startswith(PRIVATE_PREFIXES):
+            if "Cache-Control" not in response:
+                add_never_cache_headers(response)
+            return response
+        if request.method not in ("GET", "HEAD") or "Cache-Control" in response:
+            return response
+        varies_on_cookie = "cookie" in response.get("Vary", "").lower()
+        if response.cookies or varies_on_cookie:
+            patch_cache_control(response, private=True, no_cache=True)
+        elif response.status_code in (200, 301):
+            patch_cache_control(
+                response,
+                public=True,
+                max_age=settings.PUBLIC_CACHE_SECONDS,
+                stale_while_revalidate=settings.PUBLIC_STALE_SECONDS,
+            )
         return response

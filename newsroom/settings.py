@@ -66,6 +66,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "newsroom.middleware.PublicCacheMiddleware",
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -193,6 +195,11 @@ if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 # --- Newsroom -------------------------------------------------------------
+# How long browsers and a CDN may keep a public page, and serve it stale while
+# fetching a fresh copy. Short, so a scheduled article appears within a minute
+# of its publish time without anything being purged.
+PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
+PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "300"))
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
 PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "72"))
