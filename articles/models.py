@@ -18,8 +18,29 @@ from taggit.managers import TaggableManager
 
 from newsroom.fields import LinesField
 
+from . import images
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
-from .validators import validate_image_extension, validate_image_size
+from .validators import (
+    validate_image_extension,
+    validate_image_pixels,
+    validate_image_size,
+)
+
+IMAGE_VALIDATORS = [
+    validate_image_extension,
+    validate_image_size,
+    validate_image_pixels,
+]
+
+
+def _with_renditions(update_fields, image_field, renditions_field):
+    """Whether a save with ``update_fields`` touches the image, and the fields
+    to write: the renditions go with the image."""
+    if update_fields is None:
+        return True, None
+    if image_field not in update_fields:
+        return False, update_fields
+    return True, {*update_fields, renditions_field}
 
 
 class Author(models.Model):
@@ -35,7 +56,10 @@ class Author(models.Model):
         _("photo"),
         upload_to="authors/",
         blank=True,
-        validators=[validate_image_extension, validate_image_size],
+        validators=IMAGE_VALIDATORS,
+    )
+    photo_renditions = models.JSONField(
+        _("photo renditions"), default=dict, blank=True, editable=False
     )
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
@@ -60,8 +84,29 @@ class Author(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        touched, update_fields = _with_renditions(
+            kwargs.get("update_fields"), "photo", "photo_renditions"
+        )
+        if touched:
+            self.photo_renditions = images.ensure_renditions(
+                self.photo, self.photo_renditions, widths=images.PHOTO_WIDTHS
+            ).renditions
+        if update_fields is not None:
+            kwargs["update_fields"] = update_fields
+        super().save(*args, **kwargs)
+
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
+
+    @property
+    def photo_picture(self) -> dict | None:
+        return images.picture(
+            self.photo,
+            self.photo_renditions,
+            sizes=images.PHOTO_SIZES,
+            fallback_size=(96, 96),
+        )
 
 
 class ArticleQuerySet(models.QuerySet):
@@ -183,7 +228,11 @@ class Article(models.Model):
         _("hero image"),
         upload_to="articles/%Y/%m/",
         blank=True,
-        validators=[validate_image_extension, validate_image_size],
+        validators=IMAGE_VALIDATORS,
+    )
+    # Made from hero_image on save (articles/images.py); read by the page.
+    hero_renditions = models.JSONField(
+        _("hero image renditions"), default=dict, blank=True, editable=False
     )
 
     hero_caption = models.CharField(_("caption"), max_length=300, blank=True)
@@ -299,7 +348,15 @@ class Article(models.Model):
         self.body_text = html_to_text(self.body)
         if not self.slug and self.title_en:
             self.slug = slugify(self.title_en)[:100].strip("-")
-        update_fields = kwargs.get("update_fields")
+        touched, update_fields = _with_renditions(
+            kwargs.get("update_fields"), "hero_image", "hero_renditions"
+        )
+        if touched:
+            # Before the row lock: image work takes a while. A save refused as
+            # stale leaves its files behind, unreferenced.
+            self.hero_renditions = images.ensure_renditions(
+                self.hero_image, self.hero_renditions, widths=images.HERO_WIDTHS
+            ).renditions
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields,
@@ -336,6 +393,12 @@ class Article(models.Model):
                 saved_at=current["updated_at"],
             )
         self.version += 1
+
+    @property
+    def hero_picture(self) -> dict | None:
+        return images.picture(
+            self.hero_image, self.hero_renditions, sizes=images.HERO_SIZES
+        )
 
     @property
     def is_live(self) -> bool:

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 
+from . import images
 from .models import Correction
 
 # schema.org's tickerSymbol is "an exchange and an instrument name separated by
@@ -79,9 +80,10 @@ def iso(value) -> str:
 
 
 def absolute_image_url(article, request) -> str:
-    if not article.hero_image:
-        return ""
-    return request.build_absolute_uri(article.hero_image.url)
+    """The widest JPEG rendition of the hero (what every social site reads), or
+    the original when it has none."""
+    url = images.largest_jpeg_url(article.hero_image, article.hero_renditions)
+    return request.build_absolute_uri(url) if url else ""
 
 
 def og_locale() -> str:

@@ -1,10 +1,13 @@
 """Checks on uploaded images, before anything is stored."""
 
+import warnings
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import FileExtensionValidator
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from PIL import Image
 
 IMAGE_EXTENSIONS = ["jpg", "jpeg", "png", "webp", "gif"]
 
@@ -28,4 +31,39 @@ def validate_image_size(file) -> None:
             _("This image is %(size)s; the limit is %(limit)s. Please resize it."),
             code="image_too_large",
             params={"size": filesizeformat(file.size), "limit": filesizeformat(limit)},
+        )
+
+
+def validate_image_pixels(file) -> None:
+    """Refuse decompression bombs: small files that decode to huge images.
+
+    Pillow refuses images over twice ``Image.MAX_IMAGE_PIXELS`` when it opens
+    them (the form then calls the file not an image); between the limit and
+    twice it only warns, and the renditions would decode the whole picture.
+    Only the header is read. Images already stored are not re-checked.
+    """
+    if not file or getattr(file, "_committed", False):
+        return
+    upload = getattr(file, "file", file)
+    position = upload.tell()
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            width, height = Image.open(upload).size
+    except Image.DecompressionBombError:
+        width = height = None
+    except (OSError, ValueError, SyntaxError):
+        return  # not an image: the form field says so
+    finally:
+        upload.seek(position)
+    limit = Image.MAX_IMAGE_PIXELS
+    if width is None or (limit and width * height > limit):
+        raise ValidationError(
+            _(
+                "This image has too many pixels to process safely (the limit is "
+                "%(limit)s million). Please resize it."
+            ),
+            code="image_too_many_pixels",
+            params={"limit": round(limit / 1_000_000)},
         )

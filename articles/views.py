@@ -59,7 +59,6 @@ def render_article(request, article, *, preview=False):
             "tags": tags,
             "corrections": corrections,
             "updated_at": _updated_at(article, corrections),
-            "hero": _hero(article),
             "related": related_articles(article, companies, tags),
             "previous_article": _neighbour(article, newer=False),
             "next_article": _neighbour(article, newer=True),
@@ -70,17 +69,6 @@ def render_article(request, article, *, preview=False):
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
     return response
-
-
-def _hero(article):
-    """The hero image with its size, or None; a missing file hides the figure."""
-    if not article.hero_image:
-        return None
-    try:
-        width, height = article.hero_image.width, article.hero_image.height
-    except (OSError, ValueError):
-        return None
-    return {"url": article.hero_image.url, "width": width, "height": height}
 
 
 def _updated_at(article, corrections):
