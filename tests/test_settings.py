@@ -96,3 +96,29 @@ def test_admin_offers_a_language_switch_that_sticks(client, db):
     chinese = client.post("/i18n/setlang/", {"language": "zh-hant", "next": "/admin/"})
     assert chinese.status_code == 302
     assert "文章" in client.get("/admin/").content.decode()
+
+
+def test_production_static_files_are_hashed_and_compressed(tmp_path):
+    """collectstatic with production settings: every asset gets a hashed name
+    (so it can be cached for ever) and a gzip copy for WhiteNoise to serve."""
+    env = {
+        "PATH": os.environ["PATH"],
+        "VAR_DIR": str(ROOT / "var"),
+        "DEBUG": "0",
+        "SECRET_KEY": "x" * 50,
+        "ALLOWED_HOSTS": "news.example.com",
+        "STATIC_ROOT": str(tmp_path),
+    }
+    result = subprocess.run(
+        [sys.executable, "manage.py", "collectstatic", "--noinput", "-v0"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stderr
+    manifest = json.loads((tmp_path / "staticfiles.json").read_text())["paths"]
+    hashed = manifest["css/site.css"]
+    assert hashed != "css/site.css" and hashed.startswith("css/site.")
+    assert (tmp_path / (hashed + ".gz")).exists()
+    assert "articles/article-form.js" in manifest
