@@ -17,12 +17,21 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $@
 
-# Debian's Chromium drives the browser tests (Playwright never downloads one).
+# Debian's Chromium drives the browser tests (Playwright never downloads one);
+# axe-core, for the accessibility test, comes from npm at the version pinned in
+# tests/browser/package-lock.json.
 browser:
 	@if [ ! -x /usr/bin/chromium ]; then \
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+	@if [ ! -d tests/browser/node_modules/axe-core ]; then \
+	  if ! command -v npm >/dev/null; then \
+	    if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq npm >/dev/null; \
+	    else echo "npm is needed to install axe-core for the browser tests"; exit 1; fi; \
+	  fi; \
+	  npm ci --prefix tests/browser --no-audit --no-fund; \
 	fi
 
 # Serve the site and admin with demo content on SQLite (var/newsroom.sqlite3).
