@@ -224,3 +224,25 @@ def test_feed_query_count_does_not_grow_with_items(client, kind):
 
     assert many == few
     assert many <= 5
+
+
+def test_pages_advertise_their_feeds(client):
+    from tests.factories import make_author, make_company
+
+    company, author = make_company("2202.HK"), make_author()
+    article = make_article(status=Article.Status.PUBLISHED, authors=[author])
+    article.companies.add(company)
+    article.tags.add("地產")
+    tag_slug = article.tags.get().slug
+    pages = {
+        "/": ["/feeds/rss/", "/feeds/atom/"],
+        f"/companies/{company.slug}/": [f"/feeds/companies/{company.slug}/rss/"],
+        f"/authors/{author.slug}/": [f"/feeds/authors/{author.slug}/atom/"],
+        f"/tags/{tag_slug}/": [reverse("feed-tag-rss", kwargs={"slug": tag_slug})],
+        "/zh-hans/": ["/zh-hans/feeds/rss/"],
+    }
+    for url, feeds in pages.items():
+        html = client.get(url).content.decode()
+        for feed in feeds:
+            assert 'type="application/' in html
+            assert f'href="{feed}"' in html, (url, feed)
