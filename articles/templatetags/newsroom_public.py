@@ -18,21 +18,20 @@ def _local(value):
 
 
 @register.filter
-def hk_datetime(value):
-    """``2026年11月21日 14:05 HKT``, in Hong Kong time."""
-    if not value:
-        return ""
-    local = _local(value)
-    return f"{local.year}年{local.month}月{local.day}日 {local:%H:%M} HKT"
-
-
-@register.filter
 def hk_date(value):
     """``2026年11月21日``, in Hong Kong time."""
     if not value:
         return ""
     local = _local(value)
     return f"{local.year}年{local.month}月{local.day}日"
+
+
+@register.filter
+def hk_datetime(value):
+    """``2026年11月21日 14:05 HKT``, in Hong Kong time."""
+    if not value:
+        return ""
+    return f"{hk_date(value)} {_local(value):%H:%M} HKT"
 
 
 @register.filter
