@@ -1,13 +1,16 @@
 """Public company pages and the ticker redirect."""
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
 from .models import Company, Ticker
 
 PER_PAGE = 20
+# Months shown in a company's coverage timeline, newest first.
+TIMELINE_MONTHS = 24
 
 
 def company_index(request):
@@ -28,8 +31,23 @@ def company_detail(request, slug):
     )
     page = Paginator(coverage, PER_PAGE).get_page(request.GET.get("page"))
     return render(
-        request, "companies/company_detail.html", {"company": company, "page": page}
+        request,
+        "companies/company_detail.html",
+        {"company": company, "page": page, "timeline": coverage_timeline(company)},
     )
+
+
+def coverage_timeline(company):
+    """Live articles per month (Hong Kong months), newest first, in one query."""
+    rows = list(
+        company.articles.live()
+        .annotate(month=TruncMonth("publish_at"))
+        .values("month")
+        .annotate(count=Count("pk"))
+        .order_by("-month")[:TIMELINE_MONTHS]
+    )
+    most = max((row["count"] for row in rows), default=0)
+    return [{**row, "most": most} for row in rows]
 
 
 def ticker_redirect(request, ticker):

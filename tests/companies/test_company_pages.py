@@ -71,3 +71,32 @@ def test_company_index_lists_companies_with_tickers(client, microport):
 
 def test_unknown_company_is_404(client):
     assert client.get("/companies/no-such-company/").status_code == 404
+
+
+def test_company_page_shows_coverage_by_month_live_only(client):
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from articles.models import Article
+    from tests.factories import make_article, make_company
+
+    hk = ZoneInfo("Asia/Hong_Kong")
+    company = make_company("2202.HK", name="萬科企業", name_en="Vanke")
+    published = [
+        datetime(2026, 9, 15, 9, 30, tzinfo=hk),
+        # October in Hong Kong, still September in UTC: months are HK months.
+        datetime(2026, 10, 1, 0, 30, tzinfo=hk),
+        datetime(2026, 10, 20, 14, 0, tzinfo=hk),
+    ]
+    for when in published:
+        article = make_article(status=Article.Status.PUBLISHED, publish_at=when)
+        article.companies.add(company)
+    make_article(headline="草稿不算").companies.add(company)
+
+    html = client.get(company.get_absolute_url()).content.decode()
+    timeline = html.split('class="timeline-list"')[1].split("</ol>")[0]
+    assert timeline.index("2026年10月") < timeline.index("2026年9月")
+    assert 'datetime="2026-10"' in timeline and 'datetime="2026-09"' in timeline
+    assert '<meter min="0" max="2" value="2"' in timeline
+    assert '<meter min="0" max="2" value="1"' in timeline
+    assert f'href="/feeds/companies/{company.slug}/rss/"' in html
