@@ -62,3 +62,15 @@ def make_article(*, status=Article.Status.DRAFT, publish_at=None, authors=(), **
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     return article
+
+
+def make_live_article(**kwargs):
+    """A published article whose publish time has passed (an hour ago by default)."""
+    return make_article(status=Article.Status.PUBLISHED, **kwargs)
+
+
+def page_html(client, url) -> str:
+    """The HTML of a page that must answer 200."""
+    response = client.get(url)
+    assert response.status_code == 200, url
+    return response.content.decode()

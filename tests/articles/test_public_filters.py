@@ -8,7 +8,13 @@ from django.utils import timezone
 
 from articles.filters import ArticleFilter
 from articles.models import Article
-from tests.factories import make_article, make_author, make_company
+from tests.factories import (
+    make_article,
+    make_author,
+    make_company,
+    make_live_article,
+    page_html,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
@@ -16,18 +22,8 @@ Kind = Article.Kind
 HK = ZoneInfo("Asia/Hong_Kong")
 
 
-def live(**kwargs):
-    return make_article(status=Status.PUBLISHED, **kwargs)
-
-
-def get_html(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
-
-
 def main_of(client, url):
-    return get_html(client, url).split("<main")[1]
+    return page_html(client, url).split("<main")[1]
 
 
 @pytest.fixture
@@ -35,10 +31,10 @@ def newsroom():
     hk = make_company("0853.HK", name="微創醫療")
     us = make_company("OCFT.US", name="壹賬通美股")
     author = make_author(name="陳記者", slug="chan")
-    brief = live(headline="港股簡訊", authors=[author])
+    brief = make_live_article(headline="港股簡訊", authors=[author])
     brief.companies.add(hk)
     brief.tags.add("醫療")
-    feature = live(kind=Kind.FEATURE, headline="美股長文")
+    feature = make_live_article(kind=Kind.FEATURE, headline="美股長文")
     feature.companies.add(us)
     feature.tags.add("金融科技")
     draft = make_article(headline="草稿港股", authors=[author])
@@ -80,8 +76,12 @@ def test_filter_by_exchange_gives_each_article_once(client, newsroom):
 
 def test_filter_by_date_range_in_hong_kong_days(client):
     # 23:30 on 31 March in Hong Kong is still 31 March, though 15:30 UTC.
-    live(headline="三月底", publish_at=datetime(2025, 3, 31, 23, 30, tzinfo=HK))
-    live(headline="四月初", publish_at=datetime(2025, 4, 1, 0, 30, tzinfo=HK))
+    make_live_article(
+        headline="三月底", publish_at=datetime(2025, 3, 31, 23, 30, tzinfo=HK)
+    )
+    make_live_article(
+        headline="四月初", publish_at=datetime(2025, 4, 1, 0, 30, tzinfo=HK)
+    )
     html = main_of(client, "/articles/?date_from=2025-04-01")
     assert "四月初" in html and "三月底" not in html
     html = main_of(client, "/articles/?date_to=2025-03-31")
@@ -137,7 +137,7 @@ def test_bad_page_numbers_never_500(client, newsroom, page):
 
 def test_page_too_far_gives_the_last_page(client):
     for n in range(25):
-        live(
+        make_live_article(
             headline=f"第{n:02d}則", publish_at=timezone.now() - timedelta(hours=n + 1)
         )
     html = main_of(client, "/articles/?page=999999")
@@ -149,8 +149,8 @@ def test_page_too_far_gives_the_last_page(client):
 def test_pagination_links_keep_the_filter(client):
     company = make_company(slug="busy")
     for _ in range(25):
-        live().companies.add(company)
-    live(headline="別家公司")
+        make_live_article().companies.add(company)
+    make_live_article(headline="別家公司")
     html = main_of(client, "/articles/?company=busy")
     assert 'href="?company=busy&amp;page=2"' in html
     second = main_of(client, "/articles/?company=busy&page=2")

@@ -12,22 +12,18 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.templatetags.newsroom_public import hk_date, hk_datetime
-from tests.factories import make_article, make_author, make_company
+from tests.factories import (
+    make_article,
+    make_author,
+    make_company,
+    make_live_article,
+    page_html,
+)
 
 pytestmark = pytest.mark.django_db
 Status = Article.Status
 Kind = Article.Kind
 HK = ZoneInfo("Asia/Hong_Kong")
-
-
-def live(**kwargs):
-    return make_article(status=Status.PUBLISHED, **kwargs)
-
-
-def html_of(client, url):
-    response = client.get(url)
-    assert response.status_code == 200, url
-    return response.content.decode()
 
 
 def every_public_url(article, author, company, tag_slug):
@@ -60,7 +56,7 @@ def every_public_url(article, author, company, tag_slug):
 def test_draft_items_not_displayed(client, status, publish_at, kind):
     """Only live articles appear on any public page, next to a live one."""
     author, company = make_author(), make_company("6638.HK")
-    shown = live(kind=kind, headline="已經見報的文章", authors=[author])
+    shown = make_live_article(kind=kind, headline="已經見報的文章", authors=[author])
     hidden = make_article(
         kind=kind,
         status=status,
@@ -81,27 +77,27 @@ def test_draft_items_not_displayed(client, status, publish_at, kind):
         )
     )
     for url in urls:
-        html = html_of(client, url)
+        html = page_html(client, url)
         assert "不應見報的文章" not in html, url
     other_kind_list = "/features/" if kind == Kind.BRIEF else "/briefs/"
     for url in urls[:-1]:  # the last is the hidden article's month
         if url not in (other_kind_list, "/archive/", "/companies/", "/corrections/"):
-            assert "已經見報的文章" in html_of(client, url), url
+            assert "已經見報的文章" in page_html(client, url), url
     assert client.get(f"/articles/{hidden.pk}/").status_code == 404
     # Nor as a neighbour or a related article of the live one.
-    assert "不應見報的文章" not in html_of(client, shown.get_absolute_url())
+    assert "不應見報的文章" not in page_html(client, shown.get_absolute_url())
 
 
 def test_home_shows_lead_features_briefs_and_most_covered_companies(client):
     busy, quiet = make_company("0853.HK", name="微創醫療"), make_company(name="靜悄悄")
     old = make_company(name="舊聞公司")
-    feature = live(kind=Kind.FEATURE, headline="深度長文")
-    brief = live(headline="一則簡訊")
+    feature = make_live_article(kind=Kind.FEATURE, headline="深度長文")
+    brief = make_live_article(headline="一則簡訊")
     for article in (feature, brief):
         article.companies.add(busy)
-    live(headline="另一則").companies.add(quiet)
-    live(publish_at=timezone.now() - timedelta(days=10)).companies.add(old)
-    html = html_of(client, "/")
+    make_live_article(headline="另一則").companies.add(quiet)
+    make_live_article(publish_at=timezone.now() - timedelta(days=10)).companies.add(old)
+    html = page_html(client, "/")
     assert "深度長文" in html and "一則簡訊" in html
     most = html.split('id="most-covered-title"')[1]
     assert most.index("微創醫療") < most.index("靜悄悄")
@@ -109,30 +105,30 @@ def test_home_shows_lead_features_briefs_and_most_covered_companies(client):
 
 
 def test_kind_lists_show_only_their_kind(client):
-    live(kind=Kind.FEATURE, headline="長文甲")
-    live(kind=Kind.BRIEF, headline="簡訊乙")
-    briefs, features = html_of(client, "/briefs/"), html_of(client, "/features/")
+    make_live_article(kind=Kind.FEATURE, headline="長文甲")
+    make_live_article(kind=Kind.BRIEF, headline="簡訊乙")
+    briefs, features = page_html(client, "/briefs/"), page_html(client, "/features/")
     assert "簡訊乙" in briefs and "長文甲" not in briefs
     assert "長文甲" in features and "簡訊乙" not in features
-    everything = html_of(client, "/articles/")
+    everything = page_html(client, "/articles/")
     assert "長文甲" in everything and "簡訊乙" in everything
 
 
 def test_lists_are_paginated_twenty_a_page(client):
     for n in range(25):
-        live(
+        make_live_article(
             headline=f"第{n:02d}則", publish_at=timezone.now() - timedelta(hours=n + 1)
         )
-    first = html_of(client, "/briefs/")
+    first = page_html(client, "/briefs/")
     assert "第00則" in first and "第19則" in first and "第20則" not in first
-    second = html_of(client, "/briefs/?page=2")
+    second = page_html(client, "/briefs/?page=2")
     assert "第20則" in second and "第24則" in second and "第19則" not in second
 
 
 def test_article_page_shows_everything_a_reader_needs(client):
     first, second = make_author(name="陳大文"), make_author(name="李小明")
     company = make_company("6638.HK", name="金融壹賬通")
-    article = live(
+    article = make_live_article(
         kind=Kind.FEATURE,
         headline="壹賬通業績",
         title_en="OneConnect results",
@@ -142,7 +138,7 @@ def test_article_page_shows_everything_a_reader_needs(client):
     )
     article.companies.add(company)
     article.tags.add("業績")
-    html = html_of(client, article.get_absolute_url())
+    html = page_html(client, article.get_absolute_url())
     for text in ("壹賬通業績", "OneConnect results", "收入按年增長。", "虧損收窄"):
         assert text in html
     assert f'href="{first.get_absolute_url()}"' in html
@@ -156,16 +152,16 @@ def test_article_page_shows_everything_a_reader_needs(client):
 
 def test_corrections_are_dated_above_the_body_and_mark_the_article_updated(client):
     published = timezone.now() - timedelta(days=2)
-    article = live(publish_at=published, body="<p>正文在此</p>")
+    article = make_live_article(publish_at=published, body="<p>正文在此</p>")
     Correction.objects.create(article=article, wrong="收入 12 億", right="收入 21 億")
-    html = html_of(client, article.get_absolute_url()).split("<main")[1]
+    html = page_html(client, article.get_absolute_url()).split("<main")[1]
     assert html.index("收入 21 億") < html.index("正文在此")
     assert 'class="updated"' in html
 
 
 def test_updated_time_hidden_when_not_meaningfully_later(client):
-    article = live(publish_at=timezone.now() - timedelta(minutes=1))
-    assert 'class="updated"' not in html_of(client, article.get_absolute_url())
+    article = make_live_article(publish_at=timezone.now() - timedelta(minutes=1))
+    assert 'class="updated"' not in page_html(client, article.get_absolute_url())
 
 
 def test_chinese_date_format_in_hong_kong_time():
@@ -179,21 +175,21 @@ def test_chinese_date_format_in_hong_kong_time():
 
 def test_related_articles_put_shared_companies_before_shared_tags(client):
     company = make_company("0853.HK")
-    article = live(headline="主文")
+    article = make_live_article(headline="主文")
     article.companies.add(company)
     article.tags.add("醫療")
-    by_tag = live(
+    by_tag = make_live_article(
         headline="同標籤文章", publish_at=timezone.now() - timedelta(minutes=5)
     )
     by_tag.tags.add("醫療")
-    by_company = live(
+    by_company = make_live_article(
         headline="同公司文章", publish_at=timezone.now() - timedelta(days=3)
     )
     by_company.companies.add(company)
-    unrelated = live(headline="無關文章")
+    unrelated = make_live_article(headline="無關文章")
     hidden = make_article(headline="草稿同公司")
     hidden.companies.add(company)
-    html = html_of(client, article.get_absolute_url())
+    html = page_html(client, article.get_absolute_url())
     related = html.split('id="related-title"')[1]
     assert related.index("同公司文章") < related.index("同標籤文章")
     assert unrelated.headline not in related and "草稿同公司" not in related
@@ -201,22 +197,26 @@ def test_related_articles_put_shared_companies_before_shared_tags(client):
 
 def test_related_articles_are_at_most_four(client):
     company = make_company()
-    article = live()
+    article = make_live_article()
     article.companies.add(company)
     for n in range(6):
-        live(headline=f"相關{n}").companies.add(company)
-    related = html_of(client, article.get_absolute_url()).split('id="related-title"')[1]
+        make_live_article(headline=f"相關{n}").companies.add(company)
+    related = page_html(client, article.get_absolute_url()).split('id="related-title"')[
+        1
+    ]
     assert related.count('class="card ') == 4
 
 
 def test_previous_and_next_stay_in_the_same_kind(client):
     now = timezone.now()
-    older = live(headline="較舊簡訊", publish_at=now - timedelta(hours=3))
-    live(kind=Kind.FEATURE, headline="中間長文", publish_at=now - timedelta(hours=2))
-    middle = live(headline="中間簡訊", publish_at=now - timedelta(hours=2))
-    newer = live(headline="較新簡訊", publish_at=now - timedelta(hours=1))
+    older = make_live_article(headline="較舊簡訊", publish_at=now - timedelta(hours=3))
+    make_live_article(
+        kind=Kind.FEATURE, headline="中間長文", publish_at=now - timedelta(hours=2)
+    )
+    middle = make_live_article(headline="中間簡訊", publish_at=now - timedelta(hours=2))
+    newer = make_live_article(headline="較新簡訊", publish_at=now - timedelta(hours=1))
     make_article(headline="草稿簡訊")
-    nav = html_of(client, middle.get_absolute_url()).split('class="prev-next"')[1]
+    nav = page_html(client, middle.get_absolute_url()).split('class="prev-next"')[1]
     assert f'class="prev" rel="prev" href="{older.get_absolute_url()}"' in nav
     assert f'class="next" rel="next" href="{newer.get_absolute_url()}"' in nav
     assert "中間長文" not in nav
@@ -224,40 +224,46 @@ def test_previous_and_next_stay_in_the_same_kind(client):
 
 def test_author_page_shows_bio_and_their_live_articles(client):
     author = make_author(name="王記者", bio="財經記者，專責港股。")
-    live(headline="王記者的報道", authors=[author])
-    live(headline="別人的報道")
-    html = html_of(client, author.get_absolute_url())
+    make_live_article(headline="王記者的報道", authors=[author])
+    make_live_article(headline="別人的報道")
+    html = page_html(client, author.get_absolute_url())
     assert "財經記者，專責港股。" in html and "王記者的報道" in html
     assert "別人的報道" not in html
 
 
 def test_tag_page_accepts_unicode_slugs(client):
-    article = live(headline="降準消息")
+    article = make_live_article(headline="降準消息")
     article.tags.add("央行")
     slug = article.tags.get().slug
-    html = html_of(client, reverse("articles:tag", kwargs={"slug": slug}))
+    html = page_html(client, reverse("articles:tag", kwargs={"slug": slug}))
     assert "降準消息" in html
     assert client.get("/tags/no-such-tag/").status_code == 404
 
 
 def test_archive_lists_months_with_counts_and_month_pages(client):
-    live(headline="三月文章", publish_at=datetime(2025, 3, 31, 23, 30, tzinfo=HK))
-    live(headline="三月另一篇", publish_at=datetime(2025, 3, 1, 0, 30, tzinfo=HK))
-    live(headline="四月文章", publish_at=datetime(2025, 4, 1, 0, 30, tzinfo=HK))
-    index = html_of(client, "/archive/")
+    make_live_article(
+        headline="三月文章", publish_at=datetime(2025, 3, 31, 23, 30, tzinfo=HK)
+    )
+    make_live_article(
+        headline="三月另一篇", publish_at=datetime(2025, 3, 1, 0, 30, tzinfo=HK)
+    )
+    make_live_article(
+        headline="四月文章", publish_at=datetime(2025, 4, 1, 0, 30, tzinfo=HK)
+    )
+    index = page_html(client, "/archive/")
     assert "/archive/2025/3/" in index and "/archive/2025/4/" in index
-    march = html_of(client, "/archive/2025/3/")
+    march = page_html(client, "/archive/2025/3/")
     assert "三月文章" in march and "三月另一篇" in march and "四月文章" not in march
     assert client.get("/archive/2025/13/").status_code == 404
 
 
 def test_corrections_page_lists_newest_first_and_links_articles(client):
-    a, b = live(headline="甲文"), live(headline="乙文")
+    a, b = make_live_article(headline="甲文"), make_live_article(headline="乙文")
     Correction.objects.create(
         article=a, wrong="舊", right="新一", corrected_at=timezone.now() - timedelta(1)
     )
     Correction.objects.create(article=b, wrong="舊", right="新二")
-    html = html_of(client, "/corrections/")
+    html = page_html(client, "/corrections/")
     assert html.index("新二") < html.index("新一")
     assert f'href="{a.get_absolute_url()}"' in html
 
@@ -277,7 +283,7 @@ def test_500_page_is_standalone():
 
 
 def test_base_layout_has_landmarks_skip_link_and_canonical(client):
-    html = html_of(client, "/briefs/?page=1&tag=x")
+    html = page_html(client, "/briefs/?page=1&tag=x")
     for landmark in ("<header", "<nav", '<main id="main"', "<footer"):
         assert landmark in html
     assert '<link rel="canonical" href="http://testserver/briefs/">' in html
@@ -300,7 +306,7 @@ def add_rich_articles(n, *, author, company, kind=Kind.BRIEF):
     """n live articles, each with two authors, two tags and two listed companies."""
     for _ in range(n):
         second = make_company(f"{next(_symbols)}.HK", f"{next(_symbols):06d}.SZ")
-        article = live(kind=kind, authors=[author, make_author()])
+        article = make_live_article(kind=kind, authors=[author, make_author()])
         article.companies.add(company, second)
         article.tags.add("業績", f"標籤{article.pk}")
 
