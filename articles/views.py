@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from companies.models import Ticker
 
-from . import preview
+from . import preview, seo
 from .filters import ArticleFilter
 from .models import Article, Author, Correction
 
@@ -75,8 +75,8 @@ def _updated_at(article, corrections):
     """When the article last changed meaningfully after publication, or None."""
     if article.publish_at is None:
         return None
-    candidates = [article.updated_at, *(c.corrected_at for c in corrections)]
-    latest = max(c for c in candidates if c is not None)
+    # The same rule as the feeds, sitemaps and JSON-LD use (seo.modified_at).
+    latest = seo.modified_at(article, corrections)
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
