@@ -584,3 +584,69 @@ class PreviewLink(models.Model):
     @property
     def is_active(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class CompanyLinkRemoval(models.Model):
+    """An editor took a company off an article; automatic linking leaves it off.
+
+    Tickers in the copy link their companies on every save
+    (articles/company_links.py); without this record a company an editor
+    removed would come back on the next save. Adding the company back by hand
+    deletes the record.
+    """
+
+    article = models.ForeignKey(
+        Article, on_delete=models.CASCADE, related_name="company_link_removals"
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        related_name="article_link_removals",
+    )
+    removed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+    removed_at = models.DateTimeField(_("removed at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("removed company link")
+        verbose_name_plural = _("removed company links")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "company"], name="company_link_removal_uniq"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} − {self.company_id}"
+
+
+class ImportRecord(models.Model):
+    """Where an imported draft came from: the file, its raw text, what was dropped.
+
+    The fingerprint (of the normalised text) is unique, so importing the same
+    copy twice creates no second draft.
+    """
+
+    article = models.OneToOneField(
+        Article, on_delete=models.CASCADE, related_name="import_record"
+    )
+    source_name = models.CharField(_("source file"), max_length=500)
+    raw_text = models.TextField(_("raw text"))
+    fingerprint = models.CharField(_("fingerprint"), max_length=64, unique=True)
+    dropped_lines = models.JSONField(_("dropped lines"), default=list, blank=True)
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    unknown_tickers = models.JSONField(_("unknown tickers"), default=list, blank=True)
+    imported_at = models.DateTimeField(_("imported at"), default=timezone.now)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-imported_at"]
+        verbose_name = _("imported copy")
+        verbose_name_plural = _("imported copy")
+        indexes = [models.Index(fields=["-imported_at"], name="import_recent_idx")]
+
+    def __str__(self):
+        return self.source_name
