@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from taggit.models import Tag
 
-from . import preview, revisions, workflow
+from companies.models import Company
+
+from . import company_links, preview, revisions, workflow
 from .forms import ArticleAdminForm, PreviewLinkForm
 from .models import Article, ArticleAuthor, Author, Correction, PreviewLink, Revision
 
@@ -294,8 +296,10 @@ class ArticleAdmin(admin.ModelAdmin):
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
         article = form.instance
+        before = {c.pk for c in form.initial.get("companies", [])} if change else set()
+        super().save_related(request, form, formsets, change)
+        self._save_company_links(request, form, article, before)
         for formset in formsets:
             if formset.model is Correction:
                 for correction in formset.new_objects:
@@ -329,6 +333,27 @@ class ArticleAdmin(admin.ModelAdmin):
         saved = request.session.get("nr_saved_drafts", [])
         request.session["nr_saved_drafts"] = [*saved[-9:], draft_key]
 
+    def _save_company_links(self, request, form, article, before):
+        after = {c.pk for c in form.cleaned_data.get("companies", [])}
+        company_links.record_editor_changes(
+            article, before=before, after=after, by=request.user
+        )
+        chosen = request.POST.get("_link_company", "")
+        if chosen.isdigit():
+            company = Company.objects.filter(pk=int(chosen)).first()
+            if company is not None:
+                company_links.link_company(article, company)
+                messages.success(
+                    request, _("Linked %(company)s.") % {"company": company.name}
+                )
+        linked = company_links.link_companies_from_tickers(article)
+        if linked.added:
+            messages.info(
+                request,
+                _("Linked by the tickers in the copy: %(companies)s.")
+                % {"companies": "、".join(c.name for c in linked.added)},
+            )
+
     def _report_workflow(self, request, obj):
         action = getattr(request, "_nr_workflow_action", None)
         if action is not None:
@@ -340,6 +365,9 @@ class ArticleAdmin(admin.ModelAdmin):
 
     def response_change(self, request, obj):
         self._report_workflow(request, obj)
+        if "_link_company" in request.POST:
+            # Accepting a suggestion saves the form; the editor stays on it.
+            return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
 
     def response_add(self, request, obj, post_url_continue=None):
@@ -360,6 +388,12 @@ class ArticleAdmin(admin.ModelAdmin):
             stale_current=context["adminform"].form.stale_current,
             revision_count=obj.revisions.count() if obj else 0,
         )
+        if obj is not None:
+            context.update(
+                company_suggestions=company_links.suggest_companies(obj),
+                unknown_tickers=company_links.unknown_tickers(obj),
+                removed_companies=company_links.removed_companies(obj),
+            )
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- bulk actions -------------------------------------------------------------

@@ -17,6 +17,7 @@ from companies.models import Ticker
 from . import preview, seo
 from .filters import ArticleFilter
 from .models import Article, Author, Correction
+from .rendering import body_with_company_links
 
 PER_PAGE = 20
 RELATED_LIMIT = 4
@@ -56,6 +57,7 @@ def render_article(request, article, *, preview=False):
             "article": article,
             "authors": article.byline_authors,
             "companies": companies,
+            "body": body_with_company_links(article, companies),
             "tags": tags,
             "corrections": corrections,
             "updated_at": _updated_at(article, corrections),

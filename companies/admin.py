@@ -56,6 +56,32 @@ class CompanyAdmin(admin.ModelAdmin):
         "description",
     ]
 
+    def get_changeform_initial_data(self, request):
+        """``?name=`` as usual, and ``?ticker=6638.HK`` for the first ticker row.
+
+        The article form's "create company" link for an unknown ticker uses both.
+        """
+        initial = super().get_changeform_initial_data(request)
+        initial.pop("ticker", None)
+        return initial
+
+    def get_formset_kwargs(self, request, obj, inline, prefix):
+        kwargs = super().get_formset_kwargs(request, obj, inline, prefix)
+        ticker = request.GET.get("ticker", "")
+        if isinstance(inline, TickerInline) and request.method == "GET" and ticker:
+            try:
+                parsed = parse_ticker(ticker)
+            except InvalidTicker:
+                messages.warning(
+                    request,
+                    _("%(ticker)s is not a ticker we can read.") % {"ticker": ticker},
+                )
+            else:
+                kwargs["initial"] = [
+                    {"exchange": parsed.exchange, "symbol": parsed.symbol}
+                ]
+        return kwargs
+
     def get_queryset(self, request):
         return (
             super()

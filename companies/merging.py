@@ -2,7 +2,8 @@
 
 companies/ never imports articles/: the article links are moved through the
 reverse many-to-many relation Article.companies declares on Company
-(``related_name="articles"``), found through Company._meta.
+(``related_name="articles"``), and editors' removed links through the reverse
+relation ``article_link_removals``, both found through Company._meta.
 """
 
 import logging
@@ -20,6 +21,31 @@ def _article_links():
     through = relation.through
     m2m = relation.field
     return through, f"{m2m.m2m_field_name()}_id", f"{m2m.m2m_reverse_field_name()}_id"
+
+
+def _move_link_removals(keep, other_ids, through, article_col, company_col):
+    """Editors' removals of the others' links become removals of ``keep``'s.
+
+    Where the article links ``keep`` after the merge, the link wins: an editor
+    removed a duplicate, not the company the article is now linked to.
+    """
+    relation = Company._meta.get_field("article_link_removals")
+    removals = relation.related_model._default_manager
+    linked = set(
+        through.objects.filter(**{company_col: keep.pk}).values_list(
+            article_col, flat=True
+        )
+    )
+    already = set(
+        removals.filter(company_id=keep.pk).values_list("article_id", flat=True)
+    )
+    for removal in removals.filter(company_id__in=other_ids).order_by("pk"):
+        if removal.article_id in linked or removal.article_id in already:
+            removal.delete()
+            continue
+        removal.company_id = keep.pk
+        removal.save(update_fields=["company"])
+        already.add(removal.article_id)
 
 
 @transaction.atomic
@@ -59,6 +85,8 @@ def merge_companies(keep: Company, others, *, by=None) -> Company:
     through.objects.bulk_create(
         [through(**{article_col: a, company_col: keep.pk}) for a in moved - present]
     )
+
+    _move_link_removals(keep, other_ids, through, article_col, company_col)
 
     known = set(keep.all_names)
     for other in others:

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from articles.models import Article, Correction
 from articles.templatetags.newsroom_public import hk_date, hk_datetime
+from companies.matching import get_matcher
 from tests.factories import (
     make_article,
     make_author,
@@ -316,7 +317,13 @@ def test_article_page_runs_at_most_ten_queries(client, django_assert_max_num_que
     add_rich_articles(6, author=author, company=company)
     article = Article.objects.live().last()
     Correction.objects.create(article=article, wrong="錯", right="對")
+    # The company matcher is built once per process (and per change to the
+    # companies); what is left on a first render is one aggregate query to
+    # check it is current, and none once the linked body is cached.
+    get_matcher()
     with django_assert_max_num_queries(10):
+        assert client.get(article.get_absolute_url()).status_code == 200
+    with django_assert_max_num_queries(9):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
-from tests.factories import make_article, make_editor, make_writer
+from tests.factories import make_article, make_company, make_editor, make_writer
 
 from .pages import (
     EDITOR,
@@ -152,3 +152,38 @@ def test_preview_link_is_selected_on_click(contexts):
     assert selected[0] == 0
     assert selected[1] == selected[2] > 0
     assert inline_code(page) == []
+
+
+def test_editor_accepts_a_company_suggestion_with_one_click(contexts):
+    user = make_editor()
+    lufax = make_company(name="陸金所控股", aliases=["陸金所"])
+    article = make_article(headline="舊標題", body="<p>陸金所今日公布業績。</p>")
+    page = contexts.new(user).new_page()
+    open_form(page, article)
+    panel = page.locator("#nr-company-panel")
+    expect(panel.locator(".nr-places mark")).to_have_text(["陸金所"])
+    # An unsaved edit in the form goes with the click.
+    page.fill("#id_headline", "新標題")
+    submit(page, f"button[name='_link_company'][value='{lufax.pk}']")
+    expect_saved(page)
+    expect(page.locator("#id_headline")).to_have_value("新標題")
+    expect(page.locator("#nr-company-panel")).to_have_count(0)
+    expect(page.locator(".field-companies")).to_contain_text("陸金所控股")
+    article.refresh_from_db()
+    assert article.headline == "新標題"
+    assert list(article.companies.all()) == [lufax]
+
+
+def test_enter_in_the_headline_saves_without_a_workflow_action(contexts):
+    user = make_editor()
+    article = make_article(headline="標題", body="<p>陸金所。</p>")
+    make_company(name="陸金所控股", aliases=["陸金所"])
+    page = contexts.new(user).new_page()
+    open_form(page, article)
+    page.fill("#id_headline", "按回車儲存")
+    with page.expect_navigation():
+        page.press("#id_headline", "Enter")
+    article.refresh_from_db()
+    assert article.headline == "按回車儲存"
+    assert article.status == Article.Status.DRAFT
+    assert not article.companies.exists()
