@@ -59,8 +59,11 @@ INSTALLED_APPS = [
     "taggit",
     "django_filters",
     "newsroom",
+    "django_tasks",
+    "django_tasks_db",
     "companies",
     "articles",
+    "newsletter",
 ]
 
 MIDDLEWARE = [
@@ -207,6 +210,56 @@ PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "7
 # text stay in the cache. Keys are hashes of the Traditional text, so an edit
 # makes a new key and nothing needs invalidating; 30 days.
 EDITION_CACHE_TIMEOUT = int(os.environ.get("EDITION_CACHE_TIMEOUT", "2592000"))
+
+# The public site's address, for links in emails (which have no request).
+SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+
+# --- Email and the newsletter ------------------------------------------------
+# SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); the console in development. Tests use
+# Django's locmem backend (pytest-django sets it).
+EMAIL_BACKEND = os.environ.get(
+    "EMAIL_BACKEND",
+    "django.core.mail.backends.console.EmailBackend"
+    if DEBUG
+    else "django.core.mail.backends.smtp.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
+DEFAULT_FROM_EMAIL = os.environ.get(
+    "DEFAULT_FROM_EMAIL", "新聞室財經 <newsletter@newsroom.example>"
+)
+SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "alerts@newsroom.example")
+# Every newsletter carries the sender's postal address (UEMO, CAN-SPAM).
+NEWSLETTER_POSTAL_ADDRESS = os.environ.get(
+    "NEWSLETTER_POSTAL_ADDRESS",
+    "香港中環示例大廈 10 樓 (10/F, Example Tower, Central, Hong Kong)",
+)
+# Mail to this address with the token in the subject unsubscribes (List-Unsubscribe).
+NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+    "NEWSLETTER_UNSUBSCRIBE_EMAIL", "unsubscribe@newsroom.example"
+)
+NEWSLETTER_LIST_ID = os.environ.get(
+    "NEWSLETTER_LIST_ID", "Weekly newsletter <weekly.newsroom.example>"
+)
+NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "72"))
+# Sign-ups per IP address per hour, counted in the cache.
+NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", "5"))
+NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "200"))
+
+# Background work (django-tasks): run at once in development and tests; the
+# database backend (a worker: `manage.py db_worker`) when TASKS_BACKEND=database.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend"
+        if os.environ.get("TASKS_BACKEND") == "database"
+        else "django_tasks.backends.immediate.ImmediateBackend"
+    }
+}
 
 TAGGIT_CASE_INSENSITIVE = True
 TAGGIT_TAGS_FROM_STRING = "articles.tagging.parse_tags"
