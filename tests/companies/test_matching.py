@@ -1,5 +1,6 @@
 from unittest import mock
 
+import ahocorasick
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -116,6 +117,19 @@ def test_fold_never_changes_length():
     assert len(fold(text)) == len(text)
 
 
+def test_fold_applies_the_table_to_every_character():
+    text = "".join(chr(c) for c in range(0, 0x30000, 3)) + "\ud800x"
+    assert fold(text) == text.translate(matching.fold_table())
+    assert fold("") == ""
+
+
+def test_no_character_folds_to_a_stand_in_of_the_scan():
+    # The scan writes upper-case ASCII letters for characters in no name; were
+    # one a folded character, it could be part of a name.
+    stand_ins = {matching._OTHER, matching._WORD, matching._END}
+    assert not stand_ins & set(matching.fold_table())
+
+
 def test_short_and_digit_only_names_are_ignored():
     matcher = CompanyMatcher.from_names([(1, ["中", "X", "360", "三六零"])])
     assert matcher.pattern_count == 1
@@ -171,6 +185,186 @@ def test_find_never_raises_and_returns_ordered_disjoint_mentions(matcher, text):
         assert previous_end <= mention.start < mention.end <= len(text)
         assert text[mention.start : mention.end] == mention.text
         previous_end = mention.end
+
+
+# --- The fast scan against the first, simple one -------------------------------
+
+
+def reference_find(pairs, text):
+    """What ``CompanyMatcher.from_names(pairs).find(text)`` finds, as tuples.
+
+    The matcher as first written, kept to check the fast one against: every
+    match from the automaton, each checked on its own against the folded
+    text, all sorted, and each run of overlapping matches sorted longest
+    first. Slow and plain.
+    """
+    table = matching.fold_table()
+    automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
+    for company_id, names in pairs:
+        for name in names:
+            name = " ".join(name.split())
+            if len(name) < matching.MIN_NAME_LENGTH or not any(
+                c.isalpha() for c in name
+            ):
+                continue
+            key = name.translate(table)
+            if key in automaton:
+                continue
+            automaton.add_word(
+                key,
+                (len(key), company_id, _is_word(key[0]), _is_word(key[-1])),
+            )
+    if not len(automaton) or not text:
+        return []
+    automaton.make_automaton()
+    folded = text.translate(table)
+    candidates = []
+    for last, (length, company_id, word_start, word_end) in automaton.iter(folded):
+        start, end = last - length + 1, last + 1
+        if word_start and _joined_before(folded, start):
+            continue
+        if word_end and _joined_after(folded, end):
+            continue
+        candidates.append((start, end, company_id))
+    return [
+        (company_id, start, end, text[start:end])
+        for start, end, company_id in _reference_longest_first(candidates)
+    ]
+
+
+def _is_word(character):
+    return character.isascii() and character.isalnum()
+
+
+def _joined_before(folded, start):
+    if start == 0:
+        return False
+    before = folded[start - 1]
+    if _is_word(before):
+        return True
+    return before == "-" and start >= 2 and _is_word(folded[start - 2])
+
+
+def _joined_after(folded, end):
+    if end >= len(folded):
+        return False
+    after = folded[end]
+    if _is_word(after):
+        return True
+    return after == "-" and end + 1 < len(folded) and _is_word(folded[end + 1])
+
+
+def _reference_longest_first(candidates):
+    if len(candidates) < 2:
+        return candidates
+    candidates.sort()
+    chosen = []
+    cluster = [candidates[0]]
+    cluster_end = candidates[0][1]
+    for candidate in candidates[1:]:
+        if candidate[0] < cluster_end:
+            cluster.append(candidate)
+            cluster_end = max(cluster_end, candidate[1])
+            continue
+        _reference_choose(cluster, chosen)
+        cluster = [candidate]
+        cluster_end = candidate[1]
+    _reference_choose(cluster, chosen)
+    return chosen
+
+
+def _reference_choose(cluster, chosen):
+    if len(cluster) == 1:
+        chosen.append(cluster[0])
+        return
+    kept = []
+    for candidate in sorted(cluster, key=lambda c: (c[0] - c[1], c[0])):
+        start, end, _company_id = candidate
+        if all(end <= k[0] or k[1] <= start for k in kept):
+            kept.append(candidate)
+    chosen.extend(sorted(kept))
+
+
+def as_tuples(mentions):
+    return [(m.company_id, m.start, m.end, m.text) for m in mentions]
+
+
+def test_a_short_match_survives_when_the_match_around_it_loses():
+    # 甲乙丙丁戊 loses to the longer 丁戊己庚辛壬癸; 甲乙, inside the loser and
+    # clear of the winner, is kept.
+    pairs = [(1, ["甲乙"]), (2, ["甲乙丙丁戊"]), (3, ["丁戊己庚辛壬癸"])]
+    text = "甲乙丙丁戊己庚辛壬癸"
+    assert found(CompanyMatcher.from_names(pairs), text) == [
+        (1, "甲乙"),
+        (3, "丁戊己庚辛壬癸"),
+    ]
+    assert as_tuples(CompanyMatcher.from_names(pairs).find(text)) == reference_find(
+        pairs, text
+    )
+
+
+def test_characters_beyond_the_bmp_match_as_themselves():
+    pairs = [(1, ["𠮷野家"]), (2, ["吉野家"])]
+    matcher = CompanyMatcher.from_names(pairs)
+    assert found(matcher, "𠮷野家與吉野家、𠀀野家") == [(1, "𠮷野家"), (2, "吉野家")]
+
+
+# Characters that fold together: Traditional/Simplified pairs and a variant
+# triple, Latin letters in upper case, full width and the Kelvin sign.
+SPELLINGS = [
+    "萬万",
+    "國国",
+    "華华",
+    "裏裡里",
+    "Nnｎ",
+    "Aa",
+    "Kk\u212a",
+    "科",
+    "平",
+    "安",
+]
+# Digits, hyphens and spaces join or split Latin words; 𠮷 is beyond the BMP.
+NAME_ALPHABET = [*"".join(SPELLINGS), *"1- 𠮷"]
+OTHER_CHARACTERS = ["的", "。", "x", "Z", "\n", "-", " "]
+RESPELL = {c: spelling for spelling in SPELLINGS for c in spelling}
+
+
+@st.composite
+def names_and_text(draw):
+    """Companies' names, and a text that mentions them.
+
+    Names and text are cut from one random string, so that names nest and
+    overlap and so do their mentions; the text respells what it cuts (other
+    case, Traditional for Simplified) and runs it together with characters
+    that join or split Latin words.
+    """
+    source = draw(st.text(st.sampled_from(NAME_ALPHABET), min_size=3, max_size=14))
+
+    def cut(min_size):
+        start = draw(st.integers(0, len(source) - min_size))
+        return source[start : draw(st.integers(start + min_size, len(source)))]
+
+    names = [
+        [cut(2) for _ in range(draw(st.integers(1, 3)))]
+        for _ in range(draw(st.integers(1, 6)))
+    ]
+    pieces = [
+        draw(st.sampled_from(OTHER_CHARACTERS)) if draw(st.booleans()) else cut(1)
+        for _ in range(draw(st.integers(1, 12)))
+    ]
+    text = "".join(
+        draw(st.sampled_from(RESPELL.get(c, c))) for piece in pieces for c in piece
+    )
+    return list(enumerate(names, start=1)), text
+
+
+@settings(max_examples=300, deadline=None)
+@given(names_and_text())
+def test_find_agrees_with_the_reference(pairs_and_text):
+    pairs, text = pairs_and_text
+    assert as_tuples(CompanyMatcher.from_names(pairs).find(text)) == reference_find(
+        pairs, text
+    )
 
 
 # --- The process-wide matcher -------------------------------------------------
