@@ -26,6 +26,11 @@ _EDITOR_PERMISSIONS = [
     ("companies", "company", ["add", "change", "view"]),
     ("companies", "ticker", ["add", "change", "view", "delete"]),
     ("taggit", "tag", ["add", "change", "view"]),
+    ("newsletter", "issue", ["add", "change", "view"]),
+    ("newsletter", "issuepick", ["add", "change", "view", "delete"]),
+    ("newsletter", "subscriber", ["change", "view"]),
+    ("newsletter", "subscriptionevent", ["view"]),
+    ("newsletter", "delivery", ["view"]),
 ]
 _EDITOR_EXTRA = [("articles", "publish_article"), ("articles", "edit_any_article")]
 
@@ -39,11 +44,18 @@ def permission_codenames(role: str) -> set[tuple[str, str]]:
     return pairs
 
 
-def ensure_groups(group_model, permission_model) -> None:
-    """Create or update both groups with exactly the permissions above."""
+def ensure_groups(group_model, permission_model, *, apps_ready=None) -> None:
+    """Create or update both groups with exactly the permissions above.
+
+    ``apps_ready``: the app labels whose models exist yet (a migration that
+    runs before a later app's tables); permissions of other apps are left for
+    that app's own migration, which calls this again.
+    """
     for role in (WRITERS, EDITORS):
         group, _ = group_model.objects.get_or_create(name=role)
         wanted = permission_codenames(role)
+        if apps_ready is not None:
+            wanted = {(app, code) for app, code in wanted if app in apps_ready}
         perms = [
             p
             for p in permission_model.objects.filter(

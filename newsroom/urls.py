@@ -24,6 +24,7 @@ urlpatterns = [
 urlpatterns += edition_patterns(
     *feed_urlpatterns,
     path("companies/", include("companies.urls")),
+    path("newsletter/", include("newsletter.urls")),
     path("", include("articles.urls")),
 )
 

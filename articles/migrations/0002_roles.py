@@ -13,7 +13,13 @@ def make_groups(apps, schema_editor):
         app_config.models_module = True
         create_permissions(app_config, apps=apps, verbosity=0)
         app_config.models_module = None
-    ensure_groups(apps.get_model("auth", "Group"), apps.get_model("auth", "Permission"))
+    # Apps added later (newsletter) grant their permissions in their own
+    # migrations.
+    ensure_groups(
+        apps.get_model("auth", "Group"),
+        apps.get_model("auth", "Permission"),
+        apps_ready={"articles", "companies", "taggit"},
+    )
 
 
 def remove_groups(apps, schema_editor):

@@ -1,0 +1,129 @@
+"""An issue exported to a folder, for an email service or for the record.
+
+Writes, for issue 2026-W47:
+
+- ``2026-W47.zh-Hant.html`` and ``.txt``, ``2026-W47.zh-Hans.html`` and
+  ``.txt``: each edition's email, the unsubscribe link written as a merge
+  tag (``{{unsubscribe_url}}`` unless told otherwise) for the service to
+  fill from recipients.csv;
+- ``recipients.csv``: email, script, unsubscribe_url for every active
+  subscriber, cells that a spreadsheet would run as a formula defused;
+- ``2026-W47.mbox`` (one message per subscriber), or with ``fmt="eml"`` an
+  ``eml/`` folder with one ``<subscriber id>.eml`` each.
+
+Subscribers are read in chunks and every message is written as soon as it is
+made, so memory stays flat however long the list.
+"""
+
+import contextlib
+import csv
+import dataclasses
+import re
+import time
+from pathlib import Path
+
+from .messages import IssueMessages, Recipient, format_date
+from .models import Issue, Subscriber
+from .rendering import UNSUBSCRIBE_PLACEHOLDER
+
+FORMATS = ("mbox", "eml")
+CHUNK_SIZE = 2000
+DEFAULT_MERGE_TAG = "{{unsubscribe_url}}"
+
+# A spreadsheet runs a cell starting with one of these as a formula (OWASP
+# "CSV injection"); a leading apostrophe makes it text.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# mboxrd: a body line starting "From " (after any ">") gets one more ">".
+_MBOX_FROM = re.compile(rb"^(>*From )", re.MULTILINE)
+
+
+def _mbox_quoted(raw: bytes) -> bytes:
+    # Headers and base64 bodies never hold such a line; look before the
+    # (slower) regular expression.
+    if raw.startswith((b"From ", b">")) or b"\nFrom " in raw or b"\n>" in raw:
+        return _MBOX_FROM.sub(rb">\1", raw)
+    return raw
+
+
+def csv_cell(value: str) -> str:
+    """``value``, made safe to open in a spreadsheet."""
+    return "'" + value if value.startswith(FORMULA_STARTS) else value
+
+
+@dataclasses.dataclass
+class ExportReport:
+    week: str
+    directory: Path
+    messages: int = 0
+    by_script: dict = dataclasses.field(default_factory=dict)
+    files: list = dataclasses.field(default_factory=list)
+
+
+def _mbox_separator(sender: str) -> bytes:
+    # The "From " line: envelope sender and a ctime()-style date (RFC 4155).
+    return f"From {sender} {time.asctime(time.gmtime())}\n".encode()
+
+
+def export_issue(
+    issue: Issue,
+    directory,
+    *,
+    fmt: str = "mbox",
+    merge_tag: str = DEFAULT_MERGE_TAG,
+    chunk_size: int = CHUNK_SIZE,
+) -> ExportReport:
+    """Write ``issue``'s files for every active subscriber into ``directory``."""
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    directory = Path(directory)
+    directory.mkdir(parents=True, exist_ok=True)
+    report = ExportReport(week=issue.week, directory=directory)
+    messages = IssueMessages(issue)
+
+    for script, rendered in messages.renderings.items():
+        for suffix, body in (("html", rendered.html), ("txt", rendered.text)):
+            path = directory / f"{issue.week}.{script}.{suffix}"
+            path.write_text(
+                body.replace(UNSUBSCRIBE_PLACEHOLDER, merge_tag), encoding="utf-8"
+            )
+            report.files.append(path)
+
+    # One Date for the whole export: these copies are made at one time.
+    date = format_date()
+    subscribers = (
+        Subscriber.objects.active()
+        .order_by("pk")
+        .values_list("pk", "email", "script")
+        .iterator(chunk_size=chunk_size)
+    )
+    csv_path = directory / "recipients.csv"
+    mbox_path = directory / f"{issue.week}.mbox"
+    eml_dir = directory / "eml"
+    if fmt == "eml":
+        eml_dir.mkdir(exist_ok=True)
+    separator = _mbox_separator(messages.from_email.rpartition("<")[2].rstrip(">"))
+    with contextlib.ExitStack() as stack:
+        csv_file = stack.enter_context(
+            open(csv_path, "w", encoding="utf-8", newline="")
+        )
+        writer = csv.writer(csv_file)
+        writer.writerow(["email", "script", "unsubscribe_url"])
+        mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
+        for pk, email, script in subscribers:
+            personal = messages.message_for(
+                Recipient(pk=pk, email=email, script=script), date=date
+            )
+            script = messages.script_for(personal.recipient)
+            writer.writerow(
+                [csv_cell(email), script, csv_cell(personal.unsubscribe_url)]
+            )
+            if mbox is not None:
+                mbox.write(separator)
+                mbox.write(_mbox_quoted(personal.raw))
+                mbox.write(b"\n")
+            else:
+                (eml_dir / f"{pk}.eml").write_bytes(personal.raw)
+            report.messages += 1
+            report.by_script[script] = report.by_script.get(script, 0) + 1
+    report.files += [csv_path, mbox_path if fmt == "mbox" else eml_dir]
+    return report

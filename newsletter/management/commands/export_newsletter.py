@@ -1,0 +1,64 @@
+"""Export an issue: HTML and text per edition, recipients.csv, an mbox or .eml files."""
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from newsletter import composing, exporting
+from newsletter.messages import HeaderInjection
+from newsletter.models import Issue
+
+
+class Command(BaseCommand):
+    help = (
+        "Write an issue's emails for every active subscriber into a folder: the "
+        "HTML and plain text of each edition, recipients.csv for an email "
+        "service's mail merge, and one MIME message per subscriber (an mbox, or "
+        ".eml files with --format eml)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("week", help="ISO week of the issue, e.g. 2026-W47")
+        parser.add_argument("--out", required=True, help="folder to write into")
+        parser.add_argument(
+            "--format",
+            choices=exporting.FORMATS,
+            default="mbox",
+            help="one mbox file (default) or a folder of .eml files",
+        )
+        parser.add_argument(
+            "--merge-tag",
+            default=exporting.DEFAULT_MERGE_TAG,
+            help="what stands for the unsubscribe link in the exported HTML and "
+            "text, for the email service to fill from recipients.csv "
+            "(default: %(default)s)",
+        )
+        parser.add_argument(
+            "--allow-draft",
+            action="store_true",
+            help="export a draft too (for proofs; a draft is not ready to send)",
+        )
+
+    def handle(self, *args, week, out, format, merge_tag, allow_draft, **options):
+        try:
+            week = composing.parse_week(week)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from error
+        issue = Issue.objects.filter(week=week).first()
+        if issue is None:
+            raise CommandError(f"There is no issue for {week}.")
+        if issue.status == Issue.Status.DRAFT and not allow_draft:
+            raise CommandError(
+                f"The issue for {week} is a draft; mark it ready first, or pass "
+                "--allow-draft for proofs."
+            )
+        try:
+            report = exporting.export_issue(issue, out, fmt=format, merge_tag=merge_tag)
+        except HeaderInjection as error:
+            raise CommandError(str(error)) from error
+        scripts = ", ".join(f"{n} {s}" for s, n in sorted(report.by_script.items()))
+        self.stdout.write(
+            f"{week}: {report.messages} messages ({scripts or 'no subscribers'}) "
+            f"written to {report.directory}"
+        )
+        for path in report.files:
+            self.stdout.write(f"  {path}")

@@ -1,0 +1,250 @@
+"""Every change of a subscriber's status: sign up, confirm, unsubscribe, bounce.
+
+The public views, the admin and the commands all call these functions, so a
+change is checked, locked, timestamped and recorded (a SubscriptionEvent) the
+same way whichever path it takes. Double opt-in: a sign-up only ever makes a
+subscriber pending and mails a confirmation link; the link makes them active.
+"""
+
+import logging
+import smtplib
+import unicodedata
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import EmailMultiAlternatives
+from django.core.validators import EmailValidator
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy as _
+
+from newsroom import editions
+
+from . import ratelimit, tokens
+from .models import Script, Subscriber, SubscriptionEvent
+
+logger = logging.getLogger(__name__)
+
+Status = Subscriber.Status
+Kind = SubscriptionEvent.Kind
+Method = SubscriptionEvent.Method
+
+CONSENT_PAGE_MAX_LENGTH = 300
+
+_validate_email = EmailValidator(
+    message=_("Enter a valid email address, like name@example.com.")
+)
+
+
+def validate_email_address(value: str) -> None:
+    """Refuse anything but one plain address; line breaks with a message of their own.
+
+    A CR or LF in an address is how header injection is tried; Django would
+    refuse to send it (BadHeaderError), but the person deserves a clear answer
+    on the form, not an error page.
+    """
+    refuse_control_characters(value)
+    _validate_email(value)
+
+
+def refuse_control_characters(value: str) -> None:
+    if _has_control_characters(value):
+        raise ValidationError(
+            _("An email address cannot contain line breaks or control characters."),
+            code="control_character",
+        )
+
+
+def _has_control_characters(value: str) -> bool:
+    return any(unicodedata.category(char) == "Cc" for char in value)
+
+
+def hash_ip(ip: str) -> str:
+    """What the consent record keeps of an IP address: a salted hash, never the IP."""
+    return ratelimit.hashed(ip, purpose="consent-ip") if ip else ""
+
+
+def clean_consent_page(page: str) -> str:
+    """A local path (the page a sign-up form was on), or nothing."""
+    page = (page or "").strip()
+    if not page.startswith("/") or page.startswith("//"):
+        return ""
+    if _has_control_characters(page):
+        return ""
+    return page[:CONSENT_PAGE_MAX_LENGTH]
+
+
+def sign_up(
+    *,
+    email: str,
+    script: str = Script.HANT,
+    page: str = "",
+    ip: str = "",
+    method: str = Method.FORM,
+    at=None,
+) -> Subscriber:
+    """Record a sign-up and mail a confirmation link, unless already active.
+
+    An active subscriber is left exactly as they are (nobody can change
+    someone else's settings by signing them up again) and gets no email;
+    anyone else becomes pending with this consent record and gets a fresh
+    link. Callers answering the public must answer the same in every case.
+    """
+    refuse_control_characters(email)  # before strip() could hide a trailing CR/LF
+    email = email.strip()
+    validate_email_address(email)
+    at = at or timezone.now()
+    page = clean_consent_page(page)
+    with transaction.atomic():
+        subscriber = _subscriber_for_update(email, at=at)
+        if subscriber.status == Status.ACTIVE:
+            return subscriber
+        subscriber.status = Status.PENDING
+        subscriber.script = script
+        subscriber.consent_at = at
+        subscriber.consent_page = page
+        subscriber.consent_ip_hash = hash_ip(ip)
+        subscriber.full_clean(validate_constraints=False)
+        subscriber.save()
+        SubscriptionEvent.objects.create(
+            subscriber=subscriber,
+            kind=Kind.SIGNED_UP,
+            method=method,
+            at=at,
+            detail=page,
+        )
+    if ratelimit.allow_confirmation_mail(subscriber.email):
+        send_confirmation(subscriber)
+    else:
+        logger.warning("Confirmation email to subscriber %s held back", subscriber.pk)
+    return subscriber
+
+
+def _subscriber_for_update(email: str, *, at) -> Subscriber:
+    existing = Subscriber.objects.select_for_update().with_email(email).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=email, created_at=at)
+    except IntegrityError:
+        # The same address signed up at the same moment in another request.
+        return Subscriber.objects.select_for_update().with_email(email).get()
+
+
+def confirm(subscriber: Subscriber, *, method: str = Method.CONFIRM_LINK, at=None):
+    """Make a pending subscriber active; False if they were not pending.
+
+    Only pending: a confirmation link still in the mailbox must not undo a
+    later unsubscribe. Repeating it is harmless.
+    """
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if locked.status != Status.PENDING:
+            changed = False
+        else:
+            locked.status = Status.ACTIVE
+            locked.confirmed_at = at
+            # The history is in the events; these say what holds now.
+            locked.unsubscribed_at = None
+            locked.bounced_at = None
+            locked.save()
+            SubscriptionEvent.objects.create(
+                subscriber=locked, kind=Kind.CONFIRMED, method=method, at=at
+            )
+            changed = True
+    subscriber.refresh_from_db()
+    return changed
+
+
+def unsubscribe(subscriber: Subscriber, *, method: str, at=None, detail: str = ""):
+    """Stop all mail to the subscriber at once; False if already unsubscribed."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if locked.status == Status.UNSUBSCRIBED:
+            changed = False
+        else:
+            locked.status = Status.UNSUBSCRIBED
+            locked.unsubscribed_at = at
+            locked.save()
+            SubscriptionEvent.objects.create(
+                subscriber=locked,
+                kind=Kind.UNSUBSCRIBED,
+                method=method,
+                at=at,
+                detail=detail[:300],
+            )
+            changed = True
+    subscriber.refresh_from_db()
+    return changed
+
+
+def bounce(subscriber: Subscriber, *, detail: str = "", at=None):
+    """Stop mail after a permanent delivery failure; False if mail had stopped."""
+    at = at or timezone.now()
+    with transaction.atomic():
+        locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if locked.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
+            changed = False
+        else:
+            locked.status = Status.BOUNCED
+            locked.bounced_at = at
+            locked.save()
+            SubscriptionEvent.objects.create(
+                subscriber=locked,
+                kind=Kind.BOUNCED,
+                method=Method.SMTP,
+                at=at,
+                detail=detail[:300],
+            )
+            changed = True
+    subscriber.refresh_from_db()
+    return changed
+
+
+def send_confirmation(subscriber: Subscriber) -> bool:
+    """Mail the confirmation link, in the subscriber's script; False if it failed.
+
+    Written once in Traditional Chinese and converted for Simplified readers,
+    as the site's pages are. A failure is logged, not raised: the sign-up page
+    must look the same whether or not an email was sent.
+    """
+    simplified = subscriber.script == Script.HANS
+    edition = editions.SIMPLIFIED if simplified else editions.TRADITIONAL
+    with translation.override(edition):
+        # Links lead to the subscriber's edition (/zh-hans/... for Simplified).
+        context = {
+            "subscriber": subscriber,
+            "site_name": settings.NEWSROOM_NAME,
+            "confirm_url": tokens.confirm_url(subscriber),
+            "newsletter_url": tokens.absolute(reverse("newsletter:index")),
+            "hours": settings.NEWSLETTER_CONFIRM_HOURS,
+        }
+    with translation.override(editions.TRADITIONAL):
+        subject = render_to_string("newsletter/email/confirm_subject.txt", context)
+        text = render_to_string("newsletter/email/confirm.txt", context)
+        html = render_to_string("newsletter/email/confirm.html", context)
+    # A subject is one line, whatever the template's line breaks.
+    subject = " ".join(subject.split())
+    if simplified:
+        subject = editions.convert_text(subject)
+        text = editions.convert_text(text)
+        html = editions.convert_markup(html)
+    message = EmailMultiAlternatives(
+        subject,
+        text,
+        to=[subscriber.email],
+        # RFC 3834: out-of-office replies should not answer this.
+        headers={"Auto-Submitted": "auto-generated"},
+    )
+    message.attach_alternative(html, "text/html")
+    try:
+        message.send()
+    except (smtplib.SMTPException, OSError):
+        logger.exception("Confirmation email to subscriber %s failed", subscriber.pk)
+        return False
+    return True
