@@ -24,6 +24,7 @@ from companies.models import Company
 from . import company_links, preview, revisions, workflow
 from .forms import ArticleAdminForm, PreviewLinkForm
 from .models import Article, ArticleAuthor, Author, Correction, PreviewLink, Revision
+from .search_admin import SearchIndexAdminMixin
 
 admin.site.site_header = _("Newsroom editorial desk")
 admin.site.site_title = _("Newsroom")
@@ -164,7 +165,7 @@ def _when(value):
 
 
 @admin.register(Article)
-class ArticleAdmin(admin.ModelAdmin):
+class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/articles/article/change_form.html"
@@ -632,3 +633,6 @@ def _int(value):
         return int(value)
     except (TypeError, ValueError):
         return None
+
+
+from . import import_admin  # noqa: E402, F401

@@ -5,6 +5,7 @@ fields are not editable in any form. ``Article.objects.live()`` is the one
 definition of what readers may see.
 """
 
+import functools
 import uuid
 
 from django.conf import settings
@@ -369,6 +370,11 @@ class Article(models.Model):
             if not self._state.adding:
                 self._check_and_bump_version()
             super().save(*args, **kwargs)
+            # The index also reads tags, companies and the byline, which callers
+            # save after this row in the same transaction: index at commit.
+            transaction.on_commit(
+                functools.partial(_reindex_after_commit, self.pk), robust=True
+            )
 
     def get_absolute_url(self):
         kwargs = {"pk": self.pk}
@@ -650,3 +656,39 @@ class ImportRecord(models.Model):
 
     def __str__(self):
         return self.source_name
+
+
+class SearchDocument(models.Model):
+    """An article as the search index sees it: analysed terms, by weight class.
+
+    Written only by articles/search (never by hand: on PostgreSQL the backend
+    also writes tsvector columns that this model does not declare). On SQLite
+    an FTS5 table reads these columns through triggers; both are made by
+    migration 0005.
+    """
+
+    article = models.OneToOneField(
+        Article,
+        on_delete=models.CASCADE,
+        primary_key=True,
+        related_name="search_document",
+    )
+    # Headline, English title, company names and tickers: ranked highest.
+    title = models.TextField(_("title terms"), blank=True)
+    # Dek, key points, tags and author names.
+    meta = models.TextField(_("meta terms"), blank=True)
+    body = models.TextField(_("body terms"), blank=True)
+    updated_at = models.DateTimeField(_("indexed at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("search document")
+        verbose_name_plural = _("search documents")
+
+    def __str__(self):
+        return str(self.article_id)
+
+
+def _reindex_after_commit(article_id):
+    from .search import index_article
+
+    index_article(article_id)

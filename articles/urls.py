@@ -2,7 +2,7 @@ from django.urls import path
 
 from companies import views as company_views
 
-from . import views
+from . import search_views, views
 
 app_name = "articles"
 
@@ -19,6 +19,7 @@ urlpatterns = [
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),
     path("corrections/", views.correction_list, name="corrections"),
+    path("search/", search_views.search_page, name="search"),
     # The ticker view belongs to companies/, but its address sits at the root,
     # where only this URLconf is mounted.
     path("tickers/<str:ticker>/", company_views.ticker_redirect, name="ticker"),

@@ -1,0 +1,152 @@
+"""Bytes to clean text: size, binary and encoding checks, newlines and NFC.
+
+Every failure is an ``ImportFileError`` whose message is one line an editor
+can act on. Sizes are checked before a file is read whole: a path is stat'ed
+first and never read past the limit.
+"""
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+from django.utils.translation import gettext as _
+
+DEFAULT_MAX_MB = 5
+# The encodings copy reaches us in. Detection is restricted to them: given
+# every codec, short Chinese text often "decodes" as something exotic.
+CANDIDATE_ENCODINGS = [
+    "utf_8",
+    "utf_16",
+    "gb18030",
+    "big5",
+    "big5hkscs",
+    "cp950",
+    "gbk",
+]
+# Signatures of files that are not text, with what to tell the editor.
+MAGIC = [
+    (b"%PDF", "a PDF"),
+    (b"PK\x03\x04", "a zip archive or Word/Excel document"),
+    (b"\xd0\xcf\x11\xe0", "an old Word/Excel document"),
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+]
+_NEWLINES_RE = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
+# C0/C1 control characters other than tab and newline: never in copy.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
+
+
+class ImportFileError(Exception):
+    """A file that cannot be imported; the message says why, in one line."""
+
+
+def max_bytes(megabytes: float | None) -> int:
+    return int((DEFAULT_MAX_MB if megabytes is None else megabytes) * 1024 * 1024)
+
+
+def _too_large(size: int, limit: int) -> ImportFileError:
+    return ImportFileError(
+        _("File too large: %(size).1f MB, the limit is %(limit).1f MB.")
+        % {"size": size / 1024 / 1024, "limit": limit / 1024 / 1024}
+    )
+
+
+def read_file(path: Path, *, limit: int) -> bytes:
+    """The file's bytes, refusing one over ``limit`` before reading it whole."""
+    size = path.stat().st_size
+    if size > limit:
+        raise _too_large(size, limit)
+    with path.open("rb") as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:  # it grew since the stat
+        raise _too_large(len(data), limit)
+    return data
+
+
+def read_upload(upload, *, limit: int) -> bytes:
+    """An uploaded file's bytes; its size is known before anything is read."""
+    if upload.size is not None and upload.size > limit:
+        raise _too_large(upload.size, limit)
+    data = b"".join(upload.chunks())[: limit + 1]
+    if len(data) > limit:
+        raise _too_large(len(data), limit)
+    return data
+
+
+def _looks_like_utf16(data: bytes) -> str | None:
+    """utf_16_le / utf_16_be for BOM-less UTF-16 of mostly ASCII text."""
+    sample = data[:4096]
+    if len(sample) < 4:
+        return None
+    even = sample[0::2].count(0) / (len(sample) / 2)
+    odd = sample[1::2].count(0) / (len(sample) / 2)
+    if odd > 0.3 and even < 0.05:
+        return "utf_16_le"
+    if even > 0.3 and odd < 0.05:
+        return "utf_16_be"
+    return None
+
+
+def _strict(data: bytes, encoding: str) -> str:
+    try:
+        return data.decode(encoding)
+    except UnicodeDecodeError as error:
+        raise ImportFileError(
+            _("Cannot decode the file as %(encoding)s (byte %(position)d).")
+            % {"encoding": encoding, "position": error.start}
+        ) from None
+
+
+def decode_bytes(data: bytes) -> tuple[str, str]:
+    """``(text, encoding)`` for a file's bytes, or ImportFileError saying why not.
+
+    UTF-8 (with or without BOM) and UTF-16 with a BOM are decoded strictly;
+    anything else is detected by charset-normalizer among Chinese encodings.
+    """
+    if not data.strip(b" \t\r\n\x00"):
+        raise ImportFileError(_("The file is empty."))
+    for magic, what in MAGIC:
+        if data.startswith(magic):
+            raise ImportFileError(
+                _("This is %(what)s, not text: save it as plain text first.")
+                % {"what": what}
+            )
+    if data.startswith(codecs.BOM_UTF8):
+        text, encoding = _strict(data[3:], "utf_8"), "utf_8_sig"
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        text, encoding = _strict(data, "utf_16"), "utf_16"
+    elif b"\x00" in data:
+        encoding = _looks_like_utf16(data)
+        if encoding is None:
+            raise ImportFileError(_("This is a binary file, not text."))
+        text = _strict(data, encoding)
+    else:
+        try:
+            text, encoding = data.decode("utf_8"), "utf_8"
+        except UnicodeDecodeError:
+            best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
+            if best is None:
+                raise ImportFileError(
+                    _(
+                        "Cannot decode the file: it is not UTF-8, UTF-16, "
+                        "GB18030/GBK or Big5 text."
+                    )
+                ) from None
+            text, encoding = str(best), best.encoding
+    controls = len(_CONTROL_RE.findall(text))
+    if controls > max(2, len(text) // 100):
+        raise ImportFileError(_("This is a binary file, not text."))
+    if not text.strip():
+        raise ImportFileError(_("The file is empty."))
+    return text, encoding
+
+
+def normalise_text(text: str) -> str:
+    """One newline character, no control characters, Unicode NFC."""
+    text = _NEWLINES_RE.sub("\n", text)
+    text = _CONTROL_RE.sub("", text)
+    return unicodedata.normalize("NFC", text)

@@ -1,0 +1,1049 @@
+"""Text to parsed articles: split a file into articles and pull out their parts.
+
+Pure functions, no database. The rules describe shapes of copy rather than
+particular files: each line is classified (ticker line, English title, key
+points marker, bullet, byline, call to action, chrome, table, paragraph), a
+file is split where a new article visibly starts (ticker lines, an English
+title over a Chinese headline, a 簡訊: headline, a headline after a call to
+action or a trailing source), and each article is assembled from its lines.
+Copy in an unknown shape degrades to "headline = first substantial line, body
+= paragraphs" with a warning.
+
+Every piece of input gets a role: a part of an article, or dropped with a
+reason. Nothing is silently lost.
+"""
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.utils.html import escape
+
+from companies.tickers import find_tickers, unique_tickers
+
+from . import cleaning
+from .tables import (
+    Table,
+    is_cell,
+    is_number,
+    is_pipe_line,
+    is_separator,
+    parse_pipe_table,
+    rebuild_cell_table,
+)
+
+MAX_KEY_POINTS = 8
+MAX_KEY_POINT_CHARS = 200
+HEADLINE_CHARS = 200
+
+_HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_LATIN_RE = re.compile(r"[A-Za-z]")
+_BRIEF_RE = re.compile(r"^(?:簡訊|简讯|快訊|快讯)\s*[:：]\s*")
+_KP_MARKER_RE = re.compile(
+    r"^(?:重點|重点|要點|要点|重點摘要|重点摘要|本文重點|本文重点|Key points"
+    r"|Key takeaways|In brief)\s*[:：]\s*|^(?:重點|重点|要點|要点|Key points"
+    r"|Key takeaways)\s*$",
+    re.IGNORECASE,
+)
+_BULLET_RE = re.compile(r"^(?:[•·●▪◦■□◆◇○►▶]\s*|[-*–]\s+)(?P<item>\S.*)$")
+_NUMBERED_RE = re.compile(
+    r"^(?:\d{1,2}(?:[.)．]\s+|、\s*)|[（(]\d{1,2}[)）]\s*)(?P<item>\S.*)$"
+)
+_REFERENCE_RE = re.compile(r"^\[\d{1,3}\]\s*\S")
+_HASHTAG_RE = re.compile(r"(?:(?<=\s)|^)#([^\s#，,。;；!！?？]{1,40})#?")
+_BYLINE_RE = re.compile(
+    r"^(?:作者|撰文|撰稿|文|記者|记者|編輯|编辑|採訪|采访)\s*[:：｜|/／]\s*"
+    r"(?P<names>[^:：]{1,40})$"
+)
+_BY_RE = re.compile(
+    r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
+    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)\s*$"
+)
+_NAME_SPLIT_RE = re.compile(r"\s*(?:、|,|，|/|／|;|；|\band\b|&|及|和|與|与|\s)\s*")
+_AVAILABLE_RE = re.compile(
+    r"^(?:(?:the )?(?:full|original|complete) (?:story|article|text|release)"
+    r"|read (?:the )?(?:full|complete|original|more)(?: story| article)?"
+    r"|(?:this|the) (?:story|article|release)|originally|story)?\s*(?:is |was )?"
+    r"(?:available|first appeared|first published|published|appeared)\s+"
+    r"(?:on|at|in)\s+(?P<source>\w[\w .&'’-]{0,58}\w)\.?$",
+    re.IGNORECASE,
+)
+_SOURCE_LINE_RE = re.compile(
+    r"^[（(【\[]?\s*(?:來源|来源|資料來源|资料来源|消息來源|消息来源|原文刊於|原文刊于"
+    r"|Source)\s*[:：]\s*(?P<source>[^)）】\]]{1,60}?)\s*[)）】\]]?$",
+    re.IGNORECASE,
+)
+_TRAILING_SOURCE_RE = re.compile(
+    r"\s*(?:[（(【\[]\s*(?:來源|来源|資料來源|资料来源|消息來源|消息来源|Source)\s*[:：]"
+    r"\s*(?P<labelled>[^)）】\]]{1,40}?)\s*[)）】\]]"
+    r"|\[(?P<square>[^\]\d\s][^\]]{0,38})\]"
+    r"|[（(【](?P<outlet>路透社?|彭博社?|新華社|新华社|中新社|美聯社|美联社|法新社|共同社"
+    r"|AFP|AP|Reuters|Bloomberg|Xinhua|[^）)】\s]{1,16}(?:社|報|报|網|网|新聞|新闻"
+    r"|財經|财经|電視台|电视台))[)）】])\s*$"
+)
+_MONTHS = {
+    m: i
+    for i, m in enumerate(
+        "jan feb mar apr may jun jul aug sep oct nov dec".split(), start=1
+    )
+}
+_EN_DATELINE_RE = re.compile(
+    r"^(?P<place>[A-Z][A-Za-z .'-]*(?:,\s*[A-Z][A-Za-z .'-]*){0,2}),\s*"
+    r"(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})\s*"
+    r"(?:/\s*(?P<wire>[^/]{2,40}?)\s*/)?\s*(?:[—–-]{1,2}|:)\s*"
+)
+_ZH_DATELINE_RE = re.compile(
+    r"^[（(【]?(?P<wire>新華社|新华社|中新社|路透社?|彭博社?|美聯社|美联社|法新社)?"
+    r"(?P<place>[\u4e00-\u9fff]{0,6}?)(?:(?P<year>\d{4})年)?(?P<month>\d{1,2})月"
+    r"(?P<day>\d{1,2})日(?:電|电)[）)】]?\s*"
+)
+# Sentence-final and clause punctuation: a subhead has none.
+_CLAUSE_PUNCT_RE = re.compile(r"[，,。；;！!？?、]")
+_SENTENCE_END = '。！？!?.」』”"）)…'
+# Lines ending like this were cut off mid-sentence (scraped pages drop figures).
+_INCOMPLETE_END_RE = re.compile(
+    r"(?:的|对|對|于|於|为|為|约|約|从|從|在|与|與|和|及|是|有|将|將|把|被|向|给|給"
+    r"|以下|——|—|–|-|:|：)$"
+)
+_SURNAMES = set(
+    "王李張张劉刘陳陈楊杨黃黄趙赵吳吴周徐孫孙馬马朱胡郭何高林羅罗鄭郑梁謝谢宋唐許许"
+    "韓韩馮冯鄧邓曹彭曾蕭萧田董袁潘于蔣蒋蔡余杜葉叶程蘇苏魏呂吕丁任沈姚盧卢姜崔鍾钟"
+    "譚谭陸陆汪范金石廖賈贾夏韋韦付方白鄒邹孟熊秦邱江尹薛閆闫段雷侯龍龙史陶黎賀贺顧"
+    "顾毛郝龔龚邵萬万錢钱嚴严覃武戴莫孔向湯汤常溫温康施文牛樊葛邢安齊齐易喬乔伍龐庞"
+    "顏颜倪莊庄聶聂章魯鲁岳翟殷詹申歐欧耿關关蘭兰焦俞左柳甘祝包寧宁尚符舒阮柯紀纪梅"
+    "童凌畢毕單单季裴霍涂成苗谷盛曲翁冉駱骆藍蓝路游辛靳管柴蒙鮑鲍華华喻祁蒲房滕屈饒"
+    "饶解牟艾尤陽阳時时穆農农司卓古吉繆缪簡简車车項项連连麥麦褚婁娄竇窦戚岑景黨党宮"
+    "宫費费卜冷晏席衛卫米柏宗瞿桂全佟應应臧閔闵苟鄔邬邊边卞姬師师仇欒栾隋商刁沙榮荣"
+    "巫寇桑郎甄叢丛仲虞敖鞏巩明佘池查麻苑遲迟鄺邝洪伍冼湛"
+)
+_COMPOUND_SURNAMES = (
+    "歐陽 欧阳 司徒 上官 司馬 司马 諸葛 诸葛 端木 皇甫 尉遲 尉迟 公孫 公孙 慕容 令狐 "
+    "長孫 长孙 夏侯 東方 东方"
+).split()
+# Whitespace inside a compact line (one item exported as one long line).
+_GAP_RE = re.compile(r"[ \t\u00a0\u3000\u2002-\u200b]+")
+_COMPACT_MIN_CHARS = 120
+_SEGMENT_BREAK_AFTER = set("。！？!?」』”）)")
+_SEGMENT_BREAK_BEFORE = set("「『“（(")
+# match() at a position anchors there; "^" would not.
+_CTA_START_RE = re.compile(r"(?:欲|請|请)?(?:訂閱|订阅)|subscribe\b", re.IGNORECASE)
+_SPACES_RE = re.compile(r"[\s\u00a0\u3000\u2000-\u200b]+")
+
+
+# --- results --------------------------------------------------------------------------
+
+
+@dataclass
+class Dropped:
+    text: str
+    reason: str  # a key of cleaning.REASONS
+
+    def as_json(self) -> dict:
+        return {"text": self.text, "reason": self.reason}
+
+
+@dataclass
+class Piece:
+    """One logical line of input: a line, or a segment of a compact line."""
+
+    text: str
+    number: int  # the line it came from, counting from 0
+    kind: str = "text"
+    role: str = ""  # what the parser made of it
+    table: Table | None = None
+    members: list["Piece"] = field(default_factory=list)  # a table's lines
+
+
+@dataclass
+class Block:
+    kind: str  # p, h2, ul, ol, table
+    text: str = ""
+    items: list[str] = field(default_factory=list)
+    table: Table | None = None
+
+    def html(self) -> str:
+        if self.kind in {"p", "h2"}:
+            return f"<{self.kind}>{escape(self.text)}</{self.kind}>"
+        if self.kind in {"ul", "ol"}:
+            items = "".join(f"<li>{escape(item)}</li>" for item in self.items)
+            return f"<{self.kind}>{items}</{self.kind}>"
+        return self.table.html() if self.table else ""
+
+    def plain(self) -> str:
+        if self.kind in {"ul", "ol"}:
+            return "\n".join(self.items)
+        if self.kind == "table":
+            return self.table.text() if self.table else ""
+        return self.text
+
+
+@dataclass
+class ParsedArticle:
+    headline: str = ""
+    title_en: str = ""
+    dek: str = ""
+    key_points: list[str] = field(default_factory=list)
+    authors: list[str] = field(default_factory=list)
+    brief: bool = False  # the copy says so (簡訊:)
+    tags: list[str] = field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
+    header_tickers: list[str] = field(default_factory=list)
+    tickers: list[str] = field(default_factory=list)
+    script: str = ""
+    dateline: date | None = None
+    blocks: list[Block] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+    pieces: list[Piece] = field(default_factory=list)
+    line_span: tuple[int, int] = (0, 0)  # first and last line of the input
+    raw_text: str = ""
+
+    @property
+    def source(self) -> str:
+        return ", via ".join(dict.fromkeys(self.sources))
+
+    @property
+    def body_html(self) -> str:
+        return "".join(block.html() for block in self.blocks)
+
+    @property
+    def body_text(self) -> str:
+        return "\n".join(block.plain() for block in self.blocks)
+
+    @property
+    def content_text(self) -> str:
+        """What the draft says, for the duplicate fingerprint."""
+        return "\n".join(
+            [self.headline, self.title_en, self.dek, *self.key_points, self.body_text]
+        )
+
+    def guess_kind(self) -> str:
+        """brief or feature: the copy's 簡訊: prefix, else short copy is a brief."""
+        if self.brief:
+            return "brief"
+        structured = self.key_points or any(
+            block.kind in {"h2", "table"} for block in self.blocks
+        )
+        return "feature" if structured or len(self.body_text) >= 400 else "brief"
+
+
+@dataclass
+class ParsedFile:
+    articles: list[ParsedArticle] = field(default_factory=list)
+    dropped: list[Dropped] = field(default_factory=list)  # outside any article
+    warnings: list[str] = field(default_factory=list)
+
+
+# --- small predicates -----------------------------------------------------------------
+
+
+def han_count(text: str) -> int:
+    return len(_HAN_RE.findall(text))
+
+
+def is_mostly_han(text: str) -> bool:
+    han = han_count(text)
+    return han > 0 and han >= len(_LATIN_RE.findall(text)) / 3
+
+
+def display_width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def _ends_sentence(text: str) -> bool:
+    return text[-1:] in _SENTENCE_END if text else False
+
+
+def headline_like(text: str) -> bool:
+    """Short, one line, no full stop: could be a headline or title."""
+    if not text or len(text) < 2 or "。" in text[:-1]:
+        return False
+    if text.endswith(("。", "；", ";", "，", ",", "：", ":")):
+        return False
+    if text.endswith(".") and not text.endswith(("Inc.", "Ltd.", "Co.", "Corp.")):
+        return False
+    return display_width(text) <= 120 if han_count(text) else len(text) <= 160
+
+
+def subhead_like(text: str) -> bool:
+    """Short, no clause punctuation, not a cut-off sentence: a subhead."""
+    if len(text) < 2 or _CLAUSE_PUNCT_RE.search(text):
+        return False
+    if _INCOMPLETE_END_RE.search(text):
+        return False
+    if is_number(text) or text.endswith(("：", ":")):
+        return False
+    if han_count(text):
+        return display_width(text) <= 40
+    words = text.split()
+    return len(text) <= 70 and len(words) <= 9 and text[:1].isupper()
+
+
+def _names(text: str) -> list[str]:
+    names = [part for part in _NAME_SPLIT_RE.split(text.strip()) if part]
+    return list(dict.fromkeys(names))
+
+
+def _is_chinese_name(text: str) -> bool:
+    if not all(_HAN_RE.match(ch) for ch in text):
+        return False
+    if any(text.startswith(s) for s in _COMPOUND_SURNAMES):
+        return 3 <= len(text) <= 4
+    return 2 <= len(text) <= 4 and text[0] in _SURNAMES
+
+
+def name_line(text: str) -> list[str]:
+    """The names when the whole line is one to three Chinese personal names."""
+    if len(text) > 20:
+        return []
+    names = _names(text)
+    if 1 <= len(names) <= 3 and all(_is_chinese_name(name) for name in names):
+        return names
+    return []
+
+
+def byline_names(text: str) -> list[str]:
+    """Names from an explicit byline: "作者: 申思琦", "By Jane Doe and Li Wei"."""
+    match = _BYLINE_RE.match(text)
+    if match:
+        names = _names(match["names"])
+        if names and all(len(name) <= 20 for name in names):
+            return names
+        return []
+    match = _BY_RE.match(text)
+    if match:
+        return [n for n in re.split(r"\s*(?:,|\band\b|&)\s*", match["names"]) if n]
+    return []
+
+
+def _ticker_line(text: str) -> list[str]:
+    """The tickers when the line is nothing but tickers."""
+    if len(text) > 80:
+        return []
+    mentions = find_tickers(text)
+    if not mentions:
+        return []
+    rest, last = [], 0
+    for mention in mentions:
+        rest.append(text[last : mention.start])
+        last = mention.end
+    rest.append(text[last:])
+    if re.sub(r"[\s,;，；、/|()（）]", "", "".join(rest)):
+        return []
+    return [str(m.ticker) for m in mentions]
+
+
+def _hashtags(text: str) -> list[str]:
+    return [tag.strip() for tag in _HASHTAG_RE.findall(text) if not tag.isdigit()]
+
+
+def _hashtag_line(text: str) -> list[str]:
+    tags = _hashtags(text)
+    if tags and not _HASHTAG_RE.sub("", text).strip(" #,，、"):
+        return tags
+    return []
+
+
+def latin_title_like(text: str) -> bool:
+    if han_count(text) or not text[:1].isalpha() or not text.isascii():
+        return False
+    if "://" in text or text.endswith((".", ":", ";", ",")):
+        return False
+    return 2 <= len(text) <= 120 and len(text.split()) <= 16
+
+
+def trailing_source(text: str) -> tuple[str, str]:
+    """``(text without it, source)`` for a paragraph ending in a bracketed outlet."""
+    match = _TRAILING_SOURCE_RE.search(text)
+    if match is None or match.start() == 0:
+        return text, ""
+    source = (match["labelled"] or match["square"] or match["outlet"] or "").strip()
+    if not source or unique_tickers(match.group(0)):
+        return text, ""
+    return text[: match.start()].rstrip(), source
+
+
+def source_line(text: str) -> str:
+    """The outlet when the line only says where the copy comes from."""
+    if len(text) > 120:
+        return ""
+    match = _SOURCE_LINE_RE.match(text) or _AVAILABLE_RE.match(text)
+    return match["source"].strip() if match else ""
+
+
+def dateline(text: str) -> tuple[date | None, str, int]:
+    """``(date, wire, end)`` of a dateline opening a paragraph, else (None, "", 0)."""
+    match = _EN_DATELINE_RE.match(text)
+    if match:
+        month = _MONTHS.get(match["month"][:3].lower())
+        when = None
+        if month:
+            try:
+                when = date(int(match["year"]), month, int(match["day"]))
+            except ValueError:
+                when = None
+        if when is not None or match["wire"]:
+            return when, (match["wire"] or "").strip(), match.end()
+        return None, "", 0
+    match = _ZH_DATELINE_RE.match(text)
+    if match and (match["wire"] or match["place"]):
+        when = None
+        if match["year"]:
+            try:
+                when = date(int(match["year"]), int(match["month"]), int(match["day"]))
+            except ValueError:
+                when = None
+        return when, match["wire"] or "", match.end()
+    return None, "", 0
+
+
+# --- splitting lines into pieces ------------------------------------------------------
+
+
+def _segments(line: str) -> list[str]:
+    """A compact line (a whole item on one line) cut back into its parts.
+
+    Splits at gaps between Chinese text: after a full stop, before a quote,
+    or between two Han characters; never inside Latin words or numbers.
+    """
+    compact = len(line) >= _COMPACT_MIN_CHARS and is_mostly_han(line)
+    if not compact and not _CTA_START_RE.search(line):
+        return [line]
+    parts, start = [], 0
+    for gap in _GAP_RE.finditer(line):
+        left = line[gap.start() - 1] if gap.start() else ""
+        right = line[gap.end()] if gap.end() < len(line) else ""
+        if not left or not right:
+            continue
+        wide = len(gap.group(0)) >= 2
+        after_stop = left in _SEGMENT_BREAK_AFTER
+        into_han = (_HAN_RE.match(right) or right in _SEGMENT_BREAK_BEFORE) and not (
+            left.isascii() and left.isalnum()
+        )
+        cta = _CTA_START_RE.match(line, gap.end())
+        # A subhead glued to a paragraph that opens with Latin ("階段 BD交易").
+        subhead = (
+            _HAN_RE.match(left)
+            and right.isascii()
+            and right.isalnum()
+            and subhead_like(line[start : gap.start()].strip())
+        )
+        if cta or (compact and (wide or after_stop or into_han or subhead)):
+            parts.append(line[start : gap.start()])
+            start = gap.end()
+    parts.append(line[start:])
+    parts = [part.strip() for part in parts if part.strip()]
+    if compact and len(parts) < 3:
+        return [line]
+    return parts
+
+
+def classify(text: str, *, cjk: bool) -> str:
+    """What kind of line this is, before its place in the article is known."""
+    if not text:
+        return "blank"
+    if _hashtag_line(text):
+        return "tags"
+    if cleaning.is_cta(text):
+        return "cta"
+    if cleaning.chrome_reason(text):
+        return "chrome"
+    if cleaning.is_links_header(text):
+        return "links_header"
+    if _KP_MARKER_RE.match(text):
+        return "kp_marker"
+    if _BULLET_RE.match(text):
+        return "bullet"
+    if _NUMBERED_RE.match(text) and not is_number(text):
+        return "numbered"
+    if _REFERENCE_RE.match(text):
+        return "reference"
+    if _ticker_line(text):
+        return "ticker"
+    if cleaning.is_quote_line(text):
+        return "quote"
+    if byline_names(text):
+        return "byline"
+    if source_line(text):
+        return "source"
+    if cleaning.is_section_label(text):
+        return "section"
+    if name_line(text):
+        return "name"
+    if is_pipe_line(text):
+        return "pipe"
+    if cjk and latin_title_like(text):
+        return "latin"
+    return "text"
+
+
+def split_pieces(text: str) -> tuple[list[Piece], bool]:
+    """Classified pieces of the text, and whether it is Chinese copy."""
+    cjk = is_mostly_han(text[:20000])
+    pieces = []
+    for number, line in enumerate(text.split("\n")):
+        for segment in _segments(line.strip()):
+            segment = _SPACES_RE.sub(" ", segment).strip()
+            marker = _KP_MARKER_RE.match(segment)
+            if marker and marker.end() < len(segment):
+                # "重點: first point" on one line: the marker, then the point.
+                head = segment[: marker.end()].strip()
+                pieces.append(Piece(head, number, "kp_marker"))
+                segment = segment[marker.end() :].strip()
+            pieces.append(Piece(segment, number, classify(segment, cjk=cjk)))
+    return _group_tables(pieces), cjk
+
+
+def _group_tables(pieces: list[Piece]) -> list[Piece]:
+    """Runs of pipe lines, and of one-cell-per-line blocks, become table pieces."""
+    out: list[Piece] = []
+    i = 0
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.kind == "pipe":
+            j = i
+            while j < len(pieces) and pieces[j].kind == "pipe":
+                j += 1
+            for members in _split_pipe_run(pieces[i:j]):
+                table = parse_pipe_table([p.text for p in members])
+                if table is not None:
+                    out.append(
+                        Piece("", piece.number, "table", table=table, members=members)
+                    )
+                    continue
+                for member in members:
+                    member.kind = "text"
+                out.extend(members)
+            i = j
+            continue
+        if _cell_piece(piece):
+            j, cells, starts = _cell_run(pieces, i)
+            table = rebuild_cell_table(cells) if len(cells) >= 12 else None
+            if table is not None and table.unused_cells:
+                j = starts[len(cells) - table.unused_cells]
+                while j > i and pieces[j - 1].kind == "blank":
+                    j -= 1
+            if table is not None:
+                out.append(
+                    Piece("", piece.number, "table", table=table, members=pieces[i:j])
+                )
+            else:
+                # Not a table: its lines are text (tried once, so no quadratic
+                # rescans of long runs of short lines).
+                out.extend(pieces[i:j])
+            i = max(j, i + 1)
+            continue
+        out.append(piece)
+        i += 1
+    return out
+
+
+def _split_pipe_run(run: list[Piece]) -> list[list[Piece]]:
+    """Consecutive pipe tables: a new one starts at a header over a separator."""
+    groups: list[list[Piece]] = [[]]
+    for index, piece in enumerate(run):
+        nxt = run[index + 1].text if index + 1 < len(run) else ""
+        if groups[-1] and is_separator(nxt) and not is_separator(piece.text):
+            groups.append([])
+        groups[-1].append(piece)
+    return [group for group in groups if group]
+
+
+def _cell_piece(piece: Piece) -> bool:
+    return piece.kind in {"text", "latin", "name", "section"} and is_cell(piece.text)
+
+
+def _cell_run(pieces: list[Piece], start: int) -> tuple[int, list[str], list[int]]:
+    """``(end, cells, where each cell starts)``: short lines from ``start``.
+
+    A line starting in lower case continues the cell above it ("In RMB'000,
+    except percentages" / "and per ADS amounts").
+    """
+    cells: list[str] = []
+    starts: list[int] = []
+    i, end, joined = start, start, False
+    while i < len(pieces):
+        piece = pieces[i]
+        if piece.kind == "blank":
+            joined = False
+            i += 1
+            continue
+        if not _cell_piece(piece):
+            break
+        text = piece.text
+        if joined and cells and text[:1].islower() and not is_number(cells[-1]):
+            cells[-1] += " " + text
+        else:
+            cells.append(text)
+            starts.append(i)
+        joined = True
+        i += 1
+        end = i
+    return end, cells, starts
+
+
+# --- assembling articles --------------------------------------------------------------
+
+
+class _Assembler:
+    def __init__(self, pieces: list[Piece], cjk: bool):
+        self.pieces = pieces
+        self.cjk = cjk
+        self.result = ParsedFile()
+        self.article: ParsedArticle | None = None
+        self.phase = "head"  # head, kp, body
+        self.mode = ""  # widget, links: dropping until a real paragraph
+        self.closed = False  # ended by a call to action or a trailing source
+        self.pending: list[Piece] = []  # dropped before the next article starts
+        self.skip_as_links: set[int] = set()
+
+    # lookahead helpers
+
+    def _next(self, i: int, count: int = 1) -> list[Piece]:
+        found = []
+        for piece in self.pieces[i + 1 :]:
+            if piece.kind != "blank":
+                found.append(piece)
+                if len(found) == count:
+                    break
+        return found
+
+    def _followed_by_headline(self, i: int) -> bool:
+        nxt = self._next(i)
+        return bool(nxt) and nxt[0].kind == "text" and bool(han_count(nxt[0].text))
+
+    def _marker_follows(self, i: int) -> bool:
+        return any(p.kind in {"kp_marker", "byline", "name"} for p in self._next(i, 2))
+
+    def _at_end(self, i: int) -> bool:
+        """Nothing but calls to action, chrome or a new article follows."""
+        for piece in self.pieces[i + 1 :]:
+            if piece.kind in {"blank", "chrome", "cta", "section", "quote"}:
+                continue
+            if piece.kind in {"ticker", "latin"} or _BRIEF_RE.match(piece.text):
+                return True
+            return False
+        return True
+
+    def _title_run(self, i: int) -> list[int]:
+        """Indexes of consecutive headline-like lines from ``i``."""
+        run = []
+        for j in range(i, len(self.pieces)):
+            piece = self.pieces[j]
+            if piece.kind in {"blank", "chrome"}:
+                continue
+            if (
+                piece.kind == "text"
+                and headline_like(piece.text)
+                and (subhead_like(piece.text) or display_width(piece.text) <= 60)
+            ):
+                run.append(j)
+                continue
+            break
+        return run
+
+    # building
+
+    def _start(self) -> ParsedArticle:
+        self._finish()
+        self.article = ParsedArticle()
+        self.phase, self.mode, self.closed = "head", "", False
+        for piece in self.pending:
+            self._drop(piece, piece.role or "unused")
+        self.pending = []
+        return self.article
+
+    def _finish(self) -> None:
+        article = self.article
+        self.article = None
+        if article is None:
+            return
+        _finish_article(article, self.cjk)
+        if article.headline and (article.blocks or article.dek or article.key_points):
+            self.result.articles.append(article)
+        else:
+            for piece in article.pieces:
+                if piece.kind != "blank" and piece.role != "dropped":
+                    texts = [m.text for m in piece.members] or [piece.text]
+                    self.result.dropped += [Dropped(t, "unused") for t in texts if t]
+                    piece.role = "dropped"
+                    for member in piece.members:
+                        member.role = "dropped"
+            self.result.dropped += article.dropped
+
+    def _take(self, piece: Piece, role: str) -> None:
+        piece.role = role
+        self.article.pieces.append(piece)
+
+    def _drop(self, piece: Piece, reason: str) -> None:
+        piece.role = "dropped"
+        for member in piece.members:
+            member.role = "dropped"
+        self.article.pieces.append(piece)
+        texts = [m.text for m in piece.members if m.text] or [piece.text]
+        self.article.dropped += [Dropped(text, reason) for text in texts]
+
+    def _block(self, kind: str, text: str = "", *, item: bool = False) -> None:
+        blocks = self.article.blocks
+        if item:
+            if blocks and blocks[-1].kind == kind:
+                blocks[-1].items.append(text)
+            else:
+                blocks.append(Block(kind, items=[text]))
+        else:
+            blocks.append(Block(kind, text))
+
+    def _starts_new(self, i: int, piece: Piece) -> bool:
+        article = self.article
+        if article is None:
+            return True
+        started = bool(article.headline or article.blocks)
+        if piece.kind == "ticker":
+            return started
+        if piece.kind == "latin" and self._followed_by_headline(i):
+            return started
+        if piece.kind == "text" and _BRIEF_RE.match(piece.text):
+            return started
+        if self.closed and piece.kind in {"text", "name", "latin"}:
+            if headline_like(piece.text):
+                return True
+            self.closed = False  # a paragraph: the article goes on
+        return False
+
+    def run(self) -> ParsedFile:
+        for i, piece in enumerate(self.pieces):
+            if piece.kind == "blank":
+                piece.role = "blank"
+                if self.article is not None:
+                    self.article.pieces.append(piece)
+                continue
+            if piece.kind in {"cta", "chrome", "section", "quote", "links_header"} and (
+                self.article is None or self.closed
+            ):
+                reason = {
+                    "cta": "cta",
+                    "section": "section",
+                    "quote": "widget",
+                    "links_header": "links",
+                }.get(piece.kind) or cleaning.chrome_reason(piece.text)
+                piece.role = reason
+                self.pending.append(piece)
+                continue
+            if self.article is not None and self._mode_drops(piece):
+                continue
+            if self._starts_new(i, piece):
+                self._start()
+            elif self.pending:
+                for waiting in self.pending:
+                    self._drop(waiting, waiting.role or "unused")
+                self.pending = []
+            self._feed(i, piece)
+        self._finish()
+        for piece in self.pending:
+            self.result.dropped.append(Dropped(piece.text, piece.role or "unused"))
+            piece.role = "dropped"
+        return self.result
+
+    def _mode_drops(self, piece: Piece) -> bool:
+        """Drop lines of a quote widget or a list of links, until real copy."""
+        kind, text = piece.kind, piece.text
+        if self.mode == "widget":
+            if kind in {"ticker", "quote"} or (
+                kind in {"text", "name", "latin"}
+                and display_width(text) <= 30
+                and not _CLAUSE_PUNCT_RE.search(text)
+            ):
+                self._drop(piece, "widget")
+                return True
+            self.mode = ""
+        if self.mode == "links":
+            if kind in {"text", "latin", "bullet", "numbered", "name"} and (
+                headline_like(_strip_marker(text))
+            ):
+                self._drop(piece, "links")
+                return True
+            self.mode = ""
+        return False
+
+    def _feed(self, i: int, piece: Piece) -> None:
+        article, kind, text = self.article, piece.kind, piece.text
+        if i in self.skip_as_links:
+            self._drop(piece, "links")
+            return
+        if kind == "cta":
+            self._drop(piece, "cta")
+            self.closed = bool(article.headline or article.blocks)
+            return
+        if kind == "chrome":
+            reason = cleaning.chrome_reason(text) or "unused"
+            self._drop(piece, reason)
+            if reason == "widget":
+                self.mode = "widget"
+            return
+        if kind == "links_header":
+            self._drop(piece, "links")
+            self.mode = "links"
+            return
+        if kind == "quote":
+            self._drop(piece, "widget")
+            return
+        if kind == "section" and (self.closed or not article.headline):
+            self._drop(piece, "section")
+            return
+        if kind == "tags":
+            article.tags += _hashtag_line(text)
+            self._take(piece, "tags")
+            return
+        if kind == "ticker":
+            article.header_tickers += _ticker_line(text)
+            self._take(piece, "tickers")
+            return
+        if kind == "latin" and self.phase == "head" and not article.title_en:
+            article.title_en = text
+            self._take(piece, "title_en")
+            return
+        if kind == "kp_marker":
+            self.phase = "kp"
+            self._take(piece, "marker")
+            return
+        if kind == "source":
+            article.sources.append(source_line(text))
+            self._take(piece, "source")
+            if _AVAILABLE_RE.match(text):
+                self.closed = True
+            return
+        if kind == "byline":
+            article.authors += byline_names(text)
+            self._take(piece, "byline")
+            if self.phase != "body" and article.headline:
+                self.phase = "body"
+            return
+        if kind == "name":
+            names = name_line(text)
+            if article.headline and (self.phase != "body" or self._at_end(i)):
+                article.authors += names
+                self._take(piece, "byline")
+                self.phase = "body"
+                return
+        if kind == "table":
+            if piece.table.is_empty:
+                self._drop(piece, "empty_table")
+                return
+            self.phase = "body"
+            article.blocks.append(Block("table", table=piece.table))
+            self._take(piece, "body")
+            for member in piece.members:
+                member.role = "body"
+            return
+        if kind == "bullet":
+            item = _BULLET_RE.match(text)["item"].strip()
+            if self.phase == "kp" and _key_point_fits(article, item):
+                article.key_points.append(item)
+                self._take(piece, "key_point")
+                return
+            if self.phase == "kp" and article.key_points:
+                article.warnings.append("key_points_in_body")
+            self.phase = "body"
+            self._block("ul", item, item=True)
+            self._take(piece, "body")
+            return
+        if kind == "numbered":
+            self.phase = "body"
+            self._block("ol", _NUMBERED_RE.match(text)["item"].strip(), item=True)
+            self._take(piece, "body")
+            return
+        self._text(i, piece)
+
+    def _text(self, i: int, piece: Piece) -> None:
+        article, text = self.article, piece.text
+        if self.phase != "body":
+            if not article.headline:
+                if headline_like(text):
+                    run = self._title_run(i)
+                    if len(run) >= 3 and run[0] == i:
+                        # A page wrapped in link titles: the last is the headline.
+                        self.skip_as_links.update(run[:-1])
+                        self._drop(piece, "links")
+                        return
+                    prefix = _BRIEF_RE.match(text)
+                    if prefix:
+                        article.brief = True
+                        text = text[prefix.end() :].strip() or text
+                    article.headline = text
+                    self._take(piece, "headline")
+                    return
+                self.phase = "body"
+            elif (
+                self.phase == "head"
+                and not (article.dek or article.key_points or article.authors)
+                and len(text) <= 500
+                and self._marker_follows(i)
+            ):
+                article.dek = text
+                self._take(piece, "dek")
+                return
+            elif self.phase == "kp" and _key_point_fits(article, text):
+                article.key_points.append(text)
+                self._take(piece, "key_point")
+                return
+            self.phase = "body"
+        text, source = trailing_source(text)
+        if source:
+            article.sources.append(source)
+            self.closed = True
+        if cleaning.is_author_note(text, article.authors):
+            self._drop(piece, "author_note")
+            return
+        if piece.kind == "reference":
+            self._block("p", text)
+        elif subhead_like(text) and not self._at_end(i) and not source:
+            self._block("h2", text)
+        else:
+            self._block("p", text)
+        self._take(piece, "body")
+
+
+def _strip_marker(text: str) -> str:
+    match = _BULLET_RE.match(text) or _NUMBERED_RE.match(text)
+    return match["item"] if match else text
+
+
+def _key_point_fits(article: ParsedArticle, text: str) -> bool:
+    return (
+        len(article.key_points) < MAX_KEY_POINTS
+        and len(text) <= MAX_KEY_POINT_CHARS
+        and not name_line(text)
+    )
+
+
+def _made_headline(text: str) -> str:
+    """A headline from a lede: its first sentence, without asides."""
+    _when, _wire, end = dateline(text)
+    text = text[end:]
+    for _ in range(3):
+        text = re.sub(r"\s*[(（][^()（）]*[)）]", "", text)
+    if han_count(text):
+        match = re.search(r"[。！？]", text)
+        sentence = text[: match.start()] if match else text
+        return sentence[:80].strip(" ，,")
+    text = re.sub(r",\s+(?:a|an|the)\s+[^,]{3,120},", "", text, count=1)
+    match = re.search(r"[.!?](?=\s+[A-Z“\"]|\s*$)", text)
+    sentence = text[: match.start()] if match else text
+    sentence = re.sub(r"\s+", " ", sentence).strip()
+    if len(sentence) > HEADLINE_CHARS:
+        sentence = sentence[:HEADLINE_CHARS].rsplit(" ", 1)[0]
+    return sentence
+
+
+def _finish_article(article: ParsedArticle, cjk: bool) -> None:
+    blocks = article.blocks
+    # Link titles at the end of a page look like subheads with nothing under them.
+    tail = 0
+    while tail < len(blocks) and blocks[-1 - tail].kind == "h2":
+        tail += 1
+    if tail >= 3 or (tail and tail == len(blocks) and len(blocks) > 1):
+        for block in blocks[len(blocks) - tail :]:
+            article.dropped.append(Dropped(block.text, "links"))
+            for piece in article.pieces:
+                if piece.role == "body" and piece.text == block.text:
+                    piece.role = "dropped"
+        del blocks[len(blocks) - tail :]
+    elif tail:
+        for block in blocks[len(blocks) - tail :]:
+            block.kind = "p"
+    paragraphs = [b for b in blocks if b.kind == "p"]
+    if paragraphs:
+        when, wire, _end = dateline(paragraphs[0].text)
+        article.dateline = when
+        if wire:
+            article.sources.insert(0, wire)
+    if not article.headline:
+        lede = paragraphs[0].text if paragraphs else article.dek
+        made = _made_headline(lede) if lede else ""
+        if made:
+            article.headline = made
+            article.warnings.append("headline_made")
+    elif not article.authors and not article.sources:
+        markers = (
+            article.title_en
+            or article.dek
+            or article.key_points
+            or article.header_tickers
+            or article.dropped
+        )
+        if not markers:
+            article.warnings.append("shape_unknown")
+    if not article.authors:
+        article.warnings.append("no_byline")
+    cut = sum(
+        1
+        for b in paragraphs
+        if len(b.text) > 15
+        and not _ends_sentence(b.text)
+        and not _REFERENCE_RE.match(b.text)
+    )
+    if cut >= 3:
+        article.warnings.append(f"cut_off:{cut}")
+    article.authors = list(dict.fromkeys(article.authors))
+    article.tags = list(dict.fromkeys(article.tags + _body_hashtags(article)))
+    article.sources = [s for s in dict.fromkeys(article.sources) if s]
+    text = "\n".join(
+        [*article.header_tickers, article.headline, article.dek, *article.key_points,
+         article.body_text]
+    )  # fmt: skip
+    article.tickers = [str(t) for t in unique_tickers(text)]
+    article.script = detect_script(
+        "\n".join([article.headline, article.dek, article.body_text])
+    )
+    if article.script == "en" and not article.title_en:
+        article.title_en = article.headline
+    numbers = [
+        n for p in article.pieces for n in [p.number, *(m.number for m in p.members)]
+    ]
+    if numbers:
+        article.line_span = (min(numbers), max(numbers))
+
+
+def _body_hashtags(article: ParsedArticle) -> list[str]:
+    return [tag for block in article.blocks for tag in _hashtags(block.plain())]
+
+
+# --- script ---------------------------------------------------------------------------
+
+_converters: dict[str, object] = {}
+
+
+def _convert(config: str, text: str) -> str:
+    if config not in _converters:
+        import opencc
+
+        _converters[config] = opencc.OpenCC(config)
+    return _converters[config].convert(text)
+
+
+def detect_script(text: str) -> str:
+    """zh-Hant, zh-Hans or en, from the characters the copy uses."""
+    sample = text[:2000]
+    han = han_count(sample)
+    if han < max(1, len(_LATIN_RE.findall(sample)) / 4):
+        return "en"
+    as_simplified = _convert("t2s", sample)
+    as_traditional = _convert("s2t", sample)
+    traditional_only = sum(a != b for a, b in zip(sample, as_simplified, strict=False))
+    simplified_only = sum(a != b for a, b in zip(sample, as_traditional, strict=False))
+    return "zh-Hans" if simplified_only > traditional_only else "zh-Hant"
+
+
+# --- entry point ----------------------------------------------------------------------
+
+
+def parse_text(text: str) -> ParsedFile:
+    """Split normalised text into articles; never raises on any text."""
+    pieces, cjk = split_pieces(text)
+    result = _Assembler(pieces, cjk).run()
+    lines = text.split("\n")
+    for article in result.articles:
+        first, last = article.line_span
+        article.raw_text = "\n".join(lines[first : last + 1]).strip("\n")
+    return result

@@ -1,0 +1,142 @@
+"""What of an article goes into the index, and keeping the index current.
+
+``Article.save()`` calls ``index_article`` once its transaction commits, so
+every path (admin, workflow, importer, commands, restore) keeps the index
+current, with the tags, companies and byline saved in the same transaction.
+Renaming a company, ticker, author or tag reindexes its articles through the
+receivers below; ``manage.py rebuild_search_index`` redoes everything.
+"""
+
+from collections.abc import Iterable, Iterator
+from functools import partial
+
+from django.db import transaction
+from django.db.models import Prefetch
+
+from companies.models import Ticker
+
+from .analysis import analysed_text
+from .backends import Document, get_backend
+
+BATCH_SIZE = 500
+
+
+def _articles():
+    from articles.models import Article, ArticleAuthor
+
+    return Article.objects.prefetch_related(
+        Prefetch("bylines", queryset=ArticleAuthor.objects.select_related("author")),
+        Prefetch("companies__tickers", queryset=Ticker.objects.all()),
+        "tags",
+    )
+
+
+def document_for(article) -> Document:
+    """The analysed text of ``article`` (with its relations prefetched)."""
+    names = []
+    for company in article.companies.all():
+        names += company.all_names
+        names += [str(ticker) for ticker in company.tickers.all()]
+    authors = [byline.author.name for byline in article.bylines.all()]
+    tags = [tag.name for tag in article.tags.all()]
+    return Document(
+        article_id=article.pk,
+        title=analysed_text(article.headline, article.title_en, *names),
+        meta=analysed_text(article.dek, *article.key_points, *tags, *authors),
+        body=analysed_text(article.body_text),
+    )
+
+
+def index_article(article_id: int) -> None:
+    """(Re)index one article as it is in the database now."""
+    article = _articles().filter(pk=article_id).first()
+    if article is not None:
+        get_backend().write([document_for(article)])
+
+
+def index_articles(article_ids: Iterable[int] | None = None) -> int:
+    """(Re)index these articles (all when None) in batches; returns how many."""
+    count = 0
+    for batch in _batches(article_ids):
+        get_backend().write([document_for(article) for article in batch])
+        count += len(batch)
+    return count
+
+
+def _batches(article_ids) -> Iterator[list]:
+    queryset = _articles().order_by("pk")
+    if article_ids is not None:
+        queryset = queryset.filter(pk__in=list(article_ids))
+    last = 0
+    while True:
+        batch = list(queryset.filter(pk__gt=last)[:BATCH_SIZE])
+        if not batch:
+            return
+        yield batch
+        last = batch[-1].pk
+
+
+def rebuild() -> int:
+    """Drop and rebuild the whole index; returns the number of articles."""
+    from articles.models import SearchDocument
+
+    with transaction.atomic():
+        SearchDocument.objects.all().delete()
+        get_backend().rebuild()
+        return index_articles()
+
+
+# --- renames --------------------------------------------------------------------
+# A company, ticker, author or tag is part of the indexed text of every article
+# it is attached to. companies/ must not import articles/, so the receivers
+# live here; they only schedule work for after the commit.
+
+
+def _reindex_later(article_ids) -> None:
+    ids = list(article_ids)
+    if ids:
+        transaction.on_commit(partial(index_articles, ids), robust=True)
+
+
+def company_changed(sender, instance, **kwargs) -> None:
+    _reindex_later(instance.articles.values_list("pk", flat=True))
+
+
+def ticker_changed(sender, instance, **kwargs) -> None:
+    _reindex_later(
+        instance.company.articles.values_list("pk", flat=True)
+        if instance.company_id
+        else []
+    )
+
+
+def author_changed(sender, instance, **kwargs) -> None:
+    _reindex_later(instance.bylines.values_list("article_id", flat=True))
+
+
+def tag_changed(sender, instance, **kwargs) -> None:
+    from articles.models import Article
+
+    _reindex_later(
+        Article.objects.filter(tags__pk=instance.pk).values_list("pk", flat=True)
+    )
+
+
+def connect_receivers() -> None:
+    """Reindex the articles of a company, ticker, author or tag when it changes."""
+    from django.db.models.signals import post_save, pre_delete
+    from taggit.models import Tag
+
+    from articles.models import Author
+    from companies.models import Company
+
+    for model, receiver in (
+        (Company, company_changed),
+        (Ticker, ticker_changed),
+        (Author, author_changed),
+        (Tag, tag_changed),
+    ):
+        uid = f"articles.search.{model.__name__}"
+        post_save.connect(receiver, sender=model, dispatch_uid=uid + ".save")
+        # Before the delete: afterwards the links to the articles are gone.
+        pre_delete.connect(receiver, sender=model, dispatch_uid=uid + ".delete")

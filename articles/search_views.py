@@ -1,0 +1,41 @@
+"""The public search page: /search/?q=, with the list filters, in both editions.
+
+Only ``Article.objects.live()`` is searched, filtered at query time, so a
+scheduled article appears at its time without a reindex.
+"""
+
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from . import search
+from .filters import ArticleFilter
+from .models import Article
+from .views import PER_PAGE, for_lists
+
+
+def search_page(request):
+    raw = request.GET.get("q", "")
+    query = search.parse_query(raw)
+    filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
+    page = None
+    if query:
+        results = search.search(query, filterset.qs, prepare=for_lists)
+        page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+    notices = filterset.unknown_messages()
+    if query.truncated:
+        notices.append(
+            _("Only the first %(count)d characters of the search were used.")
+            % {"count": search.MAX_QUERY_LENGTH}
+        )
+    return render(
+        request,
+        "articles/search.html",
+        {
+            "query": query,
+            "typed": bool(raw.strip()),
+            "filter": filterset,
+            "page": page,
+            "messages_for_filter": notices,
+        },
+    )
