@@ -85,3 +85,8 @@ def test_changelist_offers_import_and_record_shows_raw_text(editor_client):
     ).content.decode()
     assert "9863.HK" in detail and "Leapmotor widens its overseas push" in detail
     assert "newsletter call to action" in detail
+
+
+def test_article_list_links_to_import_copy(writer_client):
+    response = writer_client.get(reverse("admin:articles_article_changelist"))
+    assert reverse("admin:articles_importrecord_import").encode() in response.content
