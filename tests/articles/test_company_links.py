@@ -4,6 +4,8 @@ from urllib.parse import parse_qs, urlparse
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
 from lxml import html as lxml_html
 
 from articles import company_links
@@ -71,7 +73,11 @@ def test_saving_in_the_admin_links_companies_by_ticker(editor_client, companies)
     assert response.status_code == 200
     assert linked(article) == {"陸金所控股"}
     messages = [str(m) for m in response.context["messages"]]
-    assert any("陸金所控股" in m and "ticker" in m.lower() for m in messages), messages
+    with translation.override("zh-hant"):
+        expected = _("Linked by the tickers in the copy: %(companies)s.") % {
+            "companies": "陸金所控股"
+        }
+    assert expected in messages and "陸金所控股" in expected
     # The revision recorded for this save includes the company linked.
     assert article.revisions.latest("version").data["companies"]
 

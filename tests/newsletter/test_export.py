@@ -309,6 +309,7 @@ def test_export_command_writes_every_file(issue, tmp_path, capsys):
 
 def test_export_command_refuses_drafts_and_unknown_weeks(tmp_path):
     Issue.objects.create(week=WEEK, subject="草稿")
+    translation.activate("en")  # the msgids; tests/conftest.py resets it
     with pytest.raises(CommandError, match="draft"):
         call_command("export_newsletter", WEEK, "--out", str(tmp_path))
     with pytest.raises(CommandError, match="no issue"):
