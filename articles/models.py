@@ -372,9 +372,10 @@ class Article(models.Model):
             super().save(*args, **kwargs)
             # The index also reads tags, companies and the byline, which callers
             # save after this row in the same transaction: index at commit.
-            transaction.on_commit(
-                functools.partial(_reindex_after_commit, self.pk), robust=True
-            )
+            if not _indexing_deferred():  # the importer indexes in bulk itself
+                transaction.on_commit(
+                    functools.partial(_reindex_after_commit, self.pk), robust=True
+                )
 
     def get_absolute_url(self):
         kwargs = {"pk": self.pk}
@@ -686,6 +687,12 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.article_id)
+
+
+def _indexing_deferred():
+    from .search.indexing import indexing_deferred
+
+    return indexing_deferred()
 
 
 def _reindex_after_commit(article_id):

@@ -53,12 +53,34 @@ def snapshot(article) -> dict:
     return data
 
 
-def record_revision(article, *, by, note: str = ""):
-    """Keep a revision of the article as saved now, unless nothing changed."""
+def snapshot_from(article, *, tags, companies, authors) -> dict:
+    """``snapshot(article)`` from relations the caller already has, unqueried.
+
+    ``tags`` are tag names, ``companies`` and ``authors`` (id, name) pairs,
+    authors in byline order. The importer knows all of them as it saves.
+    """
+    data = {name: getattr(article, name) for name in CONTENT_FIELDS}
+    data["hero_image"] = article.hero_image.name if article.hero_image else ""
+    data["tags"] = sorted(tags)
+    data["companies"] = [
+        {"id": pk, "name": name}
+        for pk, name in sorted(companies, key=lambda item: (item[1], item[0]))
+    ]
+    data["authors"] = [{"id": pk, "name": name} for pk, name in authors]
+    return data
+
+
+def record_revision(article, *, by, note: str = "", data=None, first=False):
+    """Keep a revision of the article as saved now, unless nothing changed.
+
+    ``data``: the snapshot, if the caller built it (``snapshot_from``);
+    ``first``: the article is new, so there is no earlier revision to compare.
+    """
     from .models import Revision
 
-    data = snapshot(article)
-    latest = article.revisions.order_by("-version").first()
+    if data is None:
+        data = snapshot(article)
+    latest = None if first else article.revisions.order_by("-version").first()
     if latest is not None and latest.data == data:
         return latest
     return Revision.objects.create(

@@ -18,10 +18,12 @@ def search_page(request):
     raw = request.GET.get("q", "")
     query = search.parse_query(raw)
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
-    page = None
+    page, capped = None, False
     if query:
         results = search.search(query, filterset.qs, prepare=for_lists)
         page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
+        # Counted up to search.MAX_RESULTS only: the page says "1,000+".
+        capped = results.capped
     notices = filterset.unknown_messages()
     if query.truncated:
         notices.append(
@@ -36,6 +38,7 @@ def search_page(request):
             "typed": bool(raw.strip()),
             "filter": filterset,
             "page": page,
+            "capped": capped,
             "messages_for_filter": notices,
         },
     )

@@ -120,7 +120,7 @@ def main():
 
     # Companies: name and one ticker each (HK, SH or US).
     generated = generate_companies(args.companies, rng)
-    companies, tickers = [], []
+    companies, tickers, used = [], [], set()
     for company_id, names in generated:
         companies.append(
             Company(
@@ -137,6 +137,9 @@ def main():
             "SH": f"{600000 + company_id:06d}",
             "US": "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4)),
         }[exchange]
+        while (exchange, symbol) in used:  # random US symbols can collide
+            symbol = "".join(rng.choice("ABCDEFGHIJKLMNOPQRSTUVWXYZ") for _ in range(4))
+        used.add((exchange, symbol))
         tickers.append(Ticker(company_id=company_id, exchange=exchange, symbol=symbol))
     if not args.reuse:
         Company.objects.bulk_create(companies, batch_size=1000)

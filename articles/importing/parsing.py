@@ -13,6 +13,7 @@ Every piece of input gets a role: a part of an article, or dropped with a
 reason. Nothing is silently lost.
 """
 
+import operator
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -602,7 +603,10 @@ class _Assembler:
 
     def _next(self, i: int, count: int = 1) -> list[Piece]:
         found = []
-        for piece in self.pieces[i + 1 :]:
+        # By index, not over a slice: a slice copies the rest of the file's
+        # pieces on every call, which made parsing quadratic in file length.
+        for j in range(i + 1, len(self.pieces)):
+            piece = self.pieces[j]
             if piece.kind != "blank":
                 found.append(piece)
                 if len(found) == count:
@@ -618,7 +622,8 @@ class _Assembler:
 
     def _at_end(self, i: int) -> bool:
         """Nothing but calls to action, chrome or a new article follows."""
-        for piece in self.pieces[i + 1 :]:
+        for j in range(i + 1, len(self.pieces)):
+            piece = self.pieces[j]
             if piece.kind in {"blank", "chrome", "cta", "section", "quote"}:
                 continue
             if piece.kind in {"ticker", "latin"} or _BRIEF_RE.match(piece.text):
@@ -1030,8 +1035,9 @@ def detect_script(text: str) -> str:
         return "en"
     as_simplified = _convert("t2s", sample)
     as_traditional = _convert("s2t", sample)
-    traditional_only = sum(a != b for a, b in zip(sample, as_simplified, strict=False))
-    simplified_only = sum(a != b for a, b in zip(sample, as_traditional, strict=False))
+    # map(ne, ...) stops at the shorter string, as zip would, and runs in C.
+    traditional_only = sum(map(operator.ne, sample, as_simplified))
+    simplified_only = sum(map(operator.ne, sample, as_traditional))
     return "zh-Hans" if simplified_only > traditional_only else "zh-Hant"
 
 

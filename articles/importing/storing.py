@@ -1,33 +1,57 @@
-"""Parsed copy to drafts: fingerprints, duplicates, one transaction per article.
+"""Parsed copy to drafts: fingerprints, duplicates, each article all or nothing.
 
 ``import_paths`` (the command), ``import_upload`` (the admin) and
-``import_text`` return ``FileReport``s. Each article is saved in its own
-transaction with its byline, tags, company links, first revision and an
-``ImportRecord`` (source file, raw text, dropped lines, warnings, unknown
-tickers). A file that cannot be read or holds no article writes nothing.
-Drafts only: status is never touched here (articles/workflow.py owns it).
+``import_text`` return ``FileReport``s. Each article is saved with its byline,
+tags, company links, first revision and an ``ImportRecord`` (source file, raw
+text, dropped lines, warnings, unknown tickers), all or nothing. A file that
+cannot be read or holds no article writes nothing. Drafts only: status is
+never touched here (articles/workflow.py owns it).
+
+Transactions: articles are saved in batches of ``BATCH_SIZE``, one transaction
+(one commit) per batch and a savepoint per article inside it. A commit per
+article made SQLite wait for the disk (fsync) for every article. An article
+that fails rolls back to its savepoint, alone; the others in the batch go on.
+An article is reported as created only once its batch has committed; if the
+commit fails, every article of the batch is reported as an error (none of
+them was written), so a report never claims an article the database lacks. A
+batch holds SQLite's write lock until it commits (a fraction of a second).
+
+Search: inside the batch the articles' own reindex at commit is switched off
+(``search.indexing.deferred_indexing``); the batch's articles are indexed in
+bulk in the same transaction once they are all written, so the index is
+current when the batch commits.
 
 For speed, what a file's articles share is looked up once per file: existing
-fingerprints, authors by name, and companies by ticker.
+fingerprints, authors by name, companies by ticker and tags by name; the first
+revision's snapshot is built from what was just written, not read back.
 """
 
 import hashlib
+import logging
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
-from companies.models import Ticker
+from companies.models import Company, Ticker
 from companies.tickers import TickerSymbol, parse_ticker
 
 from ..models import Article, ArticleAuthor, Author, ImportRecord
-from ..revisions import record_revision
+from ..revisions import record_revision, snapshot_from
+from ..search.backends import Document
+from ..search.indexing import (
+    deferred_indexing,
+    document_from,
+    index_articles,
+    write_documents,
+)
 from . import decoding
 from .parsing import ParsedArticle, parse_text
 from .report import ArticleResult, FileReport, warning_message
@@ -36,6 +60,10 @@ from .report import ArticleResult, FileReport, warning_message
 SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 # Keep IN (...) lists well under SQLite's variable limit.
 CHUNK = 500
+# Articles per transaction (one commit, so one fsync on SQLite, per batch).
+BATCH_SIZE = 100
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -150,9 +178,14 @@ class _Importer:
         self.companies = _companies_by_ticker(
             {t for a in articles for t in [*a.header_tickers, *a.tickers]}
         )
-        self.tags: dict[str, int] = {}
+        self.tags: dict[str, tuple[int, str]] = {}
+        self.free_slugs: set[str] = set()
         if not options.dry_run:
+            self.free_slugs = _free_slugs(
+                {n for a in articles for n in self._author_names(a)} - set(self.authors)
+            )
             self.tags = _tag_ids({tag[:100] for a in articles for tag in a.tags})
+        self.note = _("Imported from %(file)s") % {"file": Path(report.name).name}
 
     def _author_names(self, parsed: ParsedArticle) -> list[str]:
         names = parsed.authors or ([self.options.author] if self.options.author else [])
@@ -160,6 +193,7 @@ class _Importer:
 
     def run(self) -> None:
         seen: set[str] = set()
+        todo = []
         for parsed, print_ in zip(self.articles, self.prints, strict=True):
             result = self._result(parsed)
             self.report.articles.append(result)
@@ -167,23 +201,50 @@ class _Importer:
                 result.duplicate = True
                 continue
             seen.add(print_)
-            if self.options.dry_run:
-                continue
-            new_authors: dict[str, Author] = {}
-            try:
-                with transaction.atomic():
-                    self._save(parsed, print_, result, new_authors)
-            except IntegrityError:
-                if ImportRecord.objects.filter(fingerprint=print_).exists():
-                    result.duplicate = True  # imported meanwhile by someone else
-                else:
-                    result.error = _("Could not be saved (database constraint).")
-                result.article_id = None
-            except DatabaseError as error:
+            if not self.options.dry_run:
+                todo.append((parsed, print_, result))
+        for start in range(0, len(todo), BATCH_SIZE):
+            self._store_batch(todo[start : start + BATCH_SIZE])
+
+    def _store_batch(self, batch) -> None:
+        """One transaction for the batch, a savepoint for each article in it."""
+        saved: list[tuple[ArticleResult, Document]] = []
+        batch_authors: dict[str, Author] = {}  # created in this batch
+        try:
+            with transaction.atomic(), deferred_indexing():
+                for parsed, print_, result in batch:
+                    new_authors: dict[str, Author] = {}
+                    try:
+                        with transaction.atomic():
+                            document = self._save(
+                                parsed, print_, result, batch_authors, new_authors
+                            )
+                    except IntegrityError:
+                        if ImportRecord.objects.filter(fingerprint=print_).exists():
+                            result.duplicate = True  # imported meanwhile elsewhere
+                        else:
+                            result.error = _(
+                                "Could not be saved (database constraint)."
+                            )
+                    except DatabaseError as error:
+                        result.error = _("Could not be saved: %(error)s") % {
+                            "error": error
+                        }
+                    else:
+                        batch_authors.update(new_authors)
+                        saved.append((result, document))
+                if saved:
+                    _index([document for _result, document in saved])
+        except DatabaseError as error:
+            # The batch did not commit (the commit itself failed, say): none
+            # of its articles exist, whatever their savepoints said.
+            for result, _document in saved:
                 result.error = _("Could not be saved: %(error)s") % {"error": error}
-                result.article_id = None
-            else:
-                self.authors.update(new_authors)
+            return
+        # Committed: only now are the articles reported as created.
+        self.authors.update(batch_authors)
+        for result, document in saved:
+            result.article_id = document.article_id
 
     def _result(self, parsed: ParsedArticle) -> ArticleResult:
         if parsed.brief:
@@ -207,7 +268,8 @@ class _Importer:
             warnings=warnings,
         )
 
-    def _save(self, parsed, print_, result: ArticleResult, new_authors) -> None:
+    def _save(self, parsed, print_, result, batch_authors, new_authors) -> Document:
+        """Write one article and what goes with it; returns its search document."""
         user = self.options.user
         article = Article(
             kind=result.kind,
@@ -222,41 +284,49 @@ class _Importer:
             updated_by=user,
         )
         article.save()
-        bylines = []
+        bylines, authors = [], []
         for position, name in enumerate(dict.fromkeys(result.authors)):
-            author = self.authors.get(name) or new_authors.get(name)
+            author = (
+                self.authors.get(name)
+                or batch_authors.get(name)
+                or new_authors.get(name)
+            )
             if author is None:
-                author = Author.objects.create(name=name, slug=_unique_slug(name))
+                slug = _unique_slug(name, self.free_slugs)
+                author = Author.objects.create(name=name, slug=slug)
                 new_authors[name] = author
             bylines.append(
                 ArticleAuthor(article=article, author=author, position=position)
             )
-        ArticleAuthor.objects.bulk_create(bylines)
-        if result.tags:
-            tag_ids = dict.fromkeys(self.tags[tag.casefold()] for tag in result.tags)
+            authors.append((author.pk, author.name))
+        if bylines:
+            ArticleAuthor.objects.bulk_create(bylines)
+        tags = dict.fromkeys(self.tags[tag.casefold()] for tag in result.tags)
+        if tags:
             TaggedItem.objects.bulk_create(
                 TaggedItem(
                     tag_id=tag_id,
                     content_type_id=_article_type_id(),
                     object_id=article.pk,
                 )
-                for tag_id in tag_ids
+                for tag_id, _name in tags
             )
         # What link_companies_from_tickers does for a new article (there are
         # no removed links yet), with the companies looked up once per file;
         # ticker lines above the headline count too.
-        company_ids, unknown = [], []
+        companies, unknown = {}, []
         for text in dict.fromkeys([*parsed.header_tickers, *parsed.tickers]):
-            company_id = self.companies.get(text)
-            if company_id is None:
+            company = self.companies.get(text)
+            if company is None:
                 unknown.append(text)
             else:
-                company_ids.append(company_id)
-        if company_ids:
+                companies.setdefault(company.pk, company)
+        companies = sorted(companies.values(), key=lambda c: (c.name, c.pk))
+        if companies:
             through = Article.companies.through
             through.objects.bulk_create(
                 through(article_id=article.pk, company_id=company_id)
-                for company_id in dict.fromkeys(company_ids)
+                for company_id in (company.pk for company in companies)
             )
         result.unknown_tickers = unknown
         ImportRecord.objects.create(
@@ -269,38 +339,65 @@ class _Importer:
             unknown_tickers=result.unknown_tickers,
             imported_by=user,
         )
-        record_revision(
+        # The snapshot from what was just written: no queries to read it back.
+        tag_names = [name for _id, name in sorted(tags)]
+        data = snapshot_from(
             article,
-            by=user,
-            note=_("Imported from %(file)s") % {"file": Path(self.report.name).name},
+            tags=tag_names,
+            companies=[(company.pk, company.name) for company in companies],
+            authors=authors,
         )
-        result.article_id = article.pk
+        record_revision(article, by=user, note=self.note, data=data, first=True)
+        # Indexed with the batch; analysed here, from what was just written.
+        return document_from(
+            article,
+            companies=companies,
+            authors=[name for _id, name in authors],
+            tags=tag_names,
+        )
+
+
+def _index(documents: list[Document]) -> None:
+    """Write a batch's search documents in its transaction, in one go.
+
+    Articles saved under ``deferred_indexing`` scheduled no reindex of their
+    own. If writing fails the articles stay: they are reindexed from the
+    database after the commit, where a failure is logged, as ``Article.save()``
+    would.
+    """
+    try:
+        with transaction.atomic():
+            write_documents(documents)
+    except Exception:
+        logger.exception("Indexing imported articles failed; retrying at commit.")
+        ids = [document.article_id for document in documents]
+        transaction.on_commit(partial(index_articles, ids), robust=True)
 
 
 def _article_type_id() -> int:
     return ContentType.objects.get_for_model(Article).pk  # cached by Django
 
 
-def _tag_ids(names: set[str]) -> dict[str, int]:
-    """Casefolded tag name → tag id, creating the tags that are missing.
+def _tag_ids(names: set[str]) -> dict[str, tuple[int, str]]:
+    """Casefolded tag name → (tag id, tag name), creating the tags that are missing.
 
     Tags are matched without regard to case (TAGGIT_CASE_INSENSITIVE). A tag
     created for an article that then fails to save is left unused, as the
     admin's tag field would leave it.
     """
-    found: dict[str, int] = {}
+    found: dict[str, tuple[int, str]] = {}
     wanted = {name.casefold(): name for name in names if name.strip()}
     for start in range(0, len(wanted), CHUNK):
         query = Q()
         for name in list(wanted.values())[start : start + CHUNK]:
             query |= Q(name__iexact=name)
         for tag_id, name in Tag.objects.filter(query).values_list("pk", "name"):
-            found.setdefault(name.casefold(), tag_id)
+            found.setdefault(name.casefold(), (tag_id, name))
     for key, name in wanted.items():
         if key not in found:
             tag = Tag(name=name)
             tag.save()  # Tag.save() makes a unique slug
-            found[key] = tag.pk
+            found[key] = (tag.pk, tag.name)
     return found
 
 
@@ -328,35 +425,61 @@ def _authors_by_name(names: set[str]) -> dict[str, Author]:
     return found
 
 
-def _companies_by_ticker(texts: set[str]) -> dict[str, int]:
-    """Ticker text (``6638.HK``) → company id, for the tickers we know."""
+def _companies_by_ticker(texts: set[str]) -> dict[str, Company]:
+    """Ticker text (``6638.HK``) → company (tickers prefetched), for those we know."""
     symbols = []
     for text in texts:
         try:
             symbols.append(parse_ticker(text))
         except ValueError:
             continue
-    found: dict[str, int] = {}
+    found: dict[str, Company] = {}
     for start in range(0, len(symbols), CHUNK):
         query = Q()
         for symbol in symbols[start : start + CHUNK]:
             query |= Q(exchange=symbol.exchange, symbol=symbol.symbol)
-        for exchange, symbol, company_id in Ticker.objects.filter(query).values_list(
-            "exchange", "symbol", "company_id"
-        ):
-            found[str(TickerSymbol(exchange, symbol))] = company_id
+        tickers = Ticker.objects.filter(query, company__isnull=False)
+        for ticker in tickers.select_related("company"):
+            found[str(TickerSymbol(ticker.exchange, ticker.symbol))] = ticker.company
+    # The search index reads every ticker of a company: fetch them once.
+    companies = list({company.pk: company for company in found.values()}.values())
+    prefetch_related_objects(
+        companies, Prefetch("tickers", queryset=Ticker.objects.all())
+    )
     return found
 
 
-def _unique_slug(name: str) -> str:
+def _base_slug(name: str) -> str:
+    return slugify(name)[:80] or (
+        "author-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
+    )
+
+
+def _free_slugs(names) -> set[str]:
+    """The base slugs of these names that no author has yet (one query a chunk)."""
+    bases = sorted({_base_slug(name) for name in names})
+    free = set(bases)
+    for start in range(0, len(bases), CHUNK):
+        free -= set(
+            Author.objects.filter(slug__in=bases[start : start + CHUNK]).values_list(
+                "slug", flat=True
+            )
+        )
+    return free
+
+
+def _unique_slug(name: str, free: set[str] | None = None) -> str:
     """An ASCII slug for a new author: from a Latin name, else from a hash.
 
     Chinese names have no ASCII spelling we can derive reliably (Cantonese
     or Mandarin romanisation is the author's choice); editors can change it.
+    A base slug in ``free`` (``_free_slugs``) is taken without asking the
+    database, once.
     """
-    base = slugify(name)[:80] or (
-        "author-" + hashlib.sha1(name.encode("utf-8")).hexdigest()[:8]
-    )
+    base = _base_slug(name)
+    if free is not None and base in free:
+        free.discard(base)
+        return base
     slug, n = base, 2
     while Author.objects.filter(slug=slug).exists():
         slug, n = f"{base}-{n}", n + 1

@@ -12,12 +12,13 @@ no reindex) that match ``query``, as a sequence a Paginator can page.
 """
 
 from .analysis import MAX_QUERY_LENGTH, Query, analyse, parse_query
-from .backends import get_backend
+from .backends import CANDIDATES, get_backend
 from .indexing import index_article, index_articles, rebuild
 from .snippets import highlight, snippet
 
 __all__ = [
     "MAX_QUERY_LENGTH",
+    "MAX_RESULTS",
     "Query",
     "SearchResults",
     "analyse",
@@ -32,6 +33,10 @@ __all__ = [
     "snippet",
 ]
 
+# Counted no further, and paged no further: the bounded ranking holds at least
+# this many (backends.CANDIDATES).
+MAX_RESULTS = CANDIDATES
+
 
 class SearchResults:
     """The ranked matches of ``query`` in ``queryset``, fetched a page at a time.
@@ -45,12 +50,22 @@ class SearchResults:
         self.prepare = prepare or (lambda qs: qs)
         self.backend = get_backend()
         self._count = None
+        self.capped = False
 
     def count(self) -> int:
+        """How many match, up to MAX_RESULTS; ``capped`` says when there are more.
+
+        Counting (and ranking) every match of a common word would cost time in
+        proportion to the matches; the page says "1,000+" and pages that far.
+        """
         if self._count is None:
-            self._count = (
-                self.backend.count(self.query, self.queryset) if self.query else 0
+            found = (
+                self.backend.count(self.query, self.queryset, limit=MAX_RESULTS + 1)
+                if self.query
+                else 0
             )
+            self.capped = found > MAX_RESULTS
+            self._count = min(found, MAX_RESULTS)
         return self._count
 
     def __len__(self) -> int:
@@ -63,8 +78,15 @@ class SearchResults:
         stop = self.count() if key.stop is None else key.stop
         if stop <= start or not self.query:
             return []
+        stop = min(stop, self.count())
+        if stop <= start:
+            return []
         ids = self.backend.ranked_ids(
-            self.query, self.queryset, limit=stop - start, offset=start
+            self.query,
+            self.queryset,
+            limit=stop - start,
+            offset=start,
+            bounded=self.capped,
         )
         by_pk = self.prepare(self.queryset.model.objects.filter(pk__in=ids)).in_bulk()
         articles = [by_pk[pk] for pk in ids if pk in by_pk]

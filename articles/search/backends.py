@@ -11,8 +11,17 @@ weights. PostgreSQL ranks with ts_rank over a small title-and-meta vector
 only: ts_rank over the whole body vector would read (and decompress) every
 matching article's largest column, which at 100,000 articles costs seconds
 for a common word; body-only matches then order by date.
+
+Bounded work: counting and ranking every match costs time in proportion to
+the matches (a common word is in most articles). So ``count`` stops at a
+limit (the search page shows "1,000+"), and when a query has more matches
+than that, ``ranked_ids(..., bounded=True)`` ranks the newest ``CANDIDATES``
+matches only (SQLite; PostgreSQL for phrase queries, where reading every
+match's vector to check adjacency is the cost). Older matches, even with the
+word in the headline, are then left out; the page asks for a narrower search.
 """
 
+import json
 from dataclasses import dataclass
 
 from django.db import connection, transaction
@@ -25,6 +34,9 @@ PG_MAX_POSITION = 16383
 PG_MAX_POSITIONS_PER_LEXEME = 256
 # Positions left empty between weight classes, so a phrase never spans two.
 PG_CLASS_GAP = 10
+# With more matches than this, rank only the newest this many plus the title
+# and meta matches (SearchResults pages no further than its count limit).
+CANDIDATES = 1000
 
 
 @dataclass(frozen=True)
@@ -35,6 +47,10 @@ class Document:
     title: str
     meta: str
     body: str
+
+
+def _has_phrase(query: Query) -> bool:
+    return any(len(unit.terms) > 1 for unit in query.units)
 
 
 def _filtered_ids(queryset):
@@ -66,11 +82,19 @@ class SQLiteBackend:
 
     def match_expression(self, query: Query) -> str:
         """The FTS5 query: units ANDed, each a quoted term or phrase."""
-        parts = []
-        for unit in query.units:
-            phrase = " + ".join(self._quote(term) for term in unit.terms)
-            parts.append(phrase + (" *" if unit.prefix else ""))
-        return " AND ".join(parts)
+        return " AND ".join(self._unit(unit) for unit in query.units)
+
+    def _unit(self, unit: Unit, *, adjacent=True) -> str:
+        joined = (" + " if adjacent else " AND ").join(map(self._quote, unit.terms))
+        return joined + (" *" if unit.prefix else "")
+
+    def terms_expression(self, query: Query) -> str:
+        """Every term of ``query``, adjacent or not: to rank known matches.
+
+        Checking a common phrase's adjacency in every article that has its
+        words is most of the cost of ranking it; the candidates are matches.
+        """
+        return " AND ".join(self._unit(u, adjacent=False) for u in query.units)
 
     def matching_ids(self, query: Query) -> tuple[str, list]:
         return (
@@ -91,16 +115,84 @@ class SQLiteBackend:
         sql, params = correlated.values("pk").query.sql_with_params()
         return f"EXISTS ({sql})", list(params)
 
-    def count(self, query: Query, queryset) -> int:
+    def count(self, query: Query, queryset, *, limit: int | None = None) -> int:
+        """How many of ``queryset`` match, counting no further than ``limit``."""
         sub, sub_params = self._filtered(queryset)
-        sql = f"SELECT count(*) FROM {self.table} WHERE {self.table} MATCH %s AND {sub}"
+        sql = f"SELECT 1 FROM {self.table} WHERE {self.table} MATCH %s AND {sub}"
+        params = [self.match_expression(query), *sub_params]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
         with connection.cursor() as cursor:
-            cursor.execute(sql, [self.match_expression(query), *sub_params])
+            cursor.execute(f"SELECT count(*) FROM ({sql})", params)
             return cursor.fetchone()[0]
 
-    def ranked_ids(self, query: Query, queryset, *, limit: int, offset: int):
-        sub, sub_params = self._filtered(queryset)
+    def _newest(self, expression: str, queryset) -> list[int]:
+        """The newest CANDIDATES articles of ``queryset`` matching ``expression``.
+
+        From the article side: the (status, publish_at) index gives the order,
+        so only the first CANDIDATES matches are read. The unary + keeps
+        SQLite from driving the query by the list of matching ids.
+        """
+        newest = (
+            queryset.order_by("-publish_at", "-pk")
+            .extra(
+                where=[
+                    f"+articles_article.id IN (SELECT rowid FROM {self.table}"
+                    f" WHERE {self.table} MATCH %s)"
+                ],
+                params=[expression],
+            )
+            .values_list("pk", flat=True)[:CANDIDATES]
+        )
+        return list(dict.fromkeys(newest))
+
+    def _candidates(self, query: Query, queryset) -> list[int]:
+        """The newest CANDIDATES matches of ``query`` in ``queryset``.
+
+        A phrase's adjacency is checked in every article with its words, the
+        cost of a common phrase. So the newest articles with the words come
+        first: when all of them hold the phrase they are the newest matches
+        (every match has the words), checked within their rowid range only.
+        """
+        if all(len(unit.terms) == 1 for unit in query.units):
+            return self._newest(self.match_expression(query), queryset)
+        with_words = self._newest(self.terms_expression(query), queryset)
+        if with_words:
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    f"SELECT count(*) FROM {self.table} WHERE {self.table} MATCH %s"
+                    " AND rowid BETWEEN %s AND %s"
+                    " AND +rowid IN (SELECT value FROM json_each(%s))",
+                    [
+                        self.match_expression(query),
+                        min(with_words),
+                        max(with_words),
+                        json.dumps(with_words),
+                    ],
+                )
+                if cursor.fetchone()[0] == len(with_words):
+                    return with_words
+        return self._newest(self.match_expression(query), queryset)
+
+    def ranked_ids(
+        self, query: Query, queryset, *, limit: int, offset: int, bounded=False
+    ):
+        """Ranked ids; with ``bounded``, of the candidate set only (see above)."""
         weights = ", ".join(str(w) for w in self.weights)
+        if bounded:
+            # The range lets FTS5 skip to the candidates (newest articles are
+            # mostly neighbours in id); the list then picks them out.
+            candidates = self._candidates(query, queryset) or [0]
+            sub = (
+                f"{self.table}.rowid BETWEEN %s AND %s"
+                f" AND +{self.table}.rowid IN (SELECT value FROM json_each(%s))"
+            )
+            sub_params = [min(candidates), max(candidates), json.dumps(candidates)]
+            expression = self.terms_expression(query)
+        else:
+            sub, sub_params = self._filtered(queryset)
+            expression = self.match_expression(query)
         sql = (
             # CROSS JOIN keeps the full-text query outermost, run once.
             f"SELECT {self.table}.rowid FROM {self.table}"
@@ -112,9 +204,7 @@ class SQLiteBackend:
             " LIMIT %s OFFSET %s"
         )
         with connection.cursor() as cursor:
-            cursor.execute(
-                sql, [self.match_expression(query), *sub_params, limit, offset]
-            )
+            cursor.execute(sql, [expression, *sub_params, limit, offset])
             return [row[0] for row in cursor.fetchall()]
 
     def rebuild(self) -> None:
@@ -186,15 +276,19 @@ class PostgreSQLBackend:
     def _lexeme(term: str) -> str:
         return "'" + term.replace("\\", "\\\\").replace("'", "''") + "'"
 
-    def _unit(self, unit: Unit) -> str:
+    def _unit(self, unit: Unit, *, adjacent=True) -> str:
         lexemes = [self._lexeme(term) for term in unit.terms]
         if unit.prefix:
             lexemes[-1] += ":*"
-        return "(" + " <-> ".join(lexemes) + ")"
+        return "(" + (" <-> " if adjacent else " & ").join(lexemes) + ")"
 
-    def tsquery(self, query: Query) -> str:
-        """The tsquery, in its input syntax: units ANDed, phrases with <->."""
-        return " & ".join(self._unit(unit) for unit in query.units)
+    def tsquery(self, query: Query, *, adjacent=True) -> str:
+        """The tsquery, in its input syntax: units ANDed, phrases with <->.
+
+        Without ``adjacent``, a phrase's terms are ANDed: the GIN index
+        answers that without reading the vectors.
+        """
+        return " & ".join(self._unit(u, adjacent=adjacent) for u in query.units)
 
     def matching_ids(self, query: Query) -> tuple[str, list]:
         return (
@@ -213,26 +307,100 @@ class PostgreSQLBackend:
             cursor.execute(sql, params)
             return cursor.fetchall()
 
-    def count(self, query: Query, queryset) -> int:
-        sub, sub_params = _filtered_ids(queryset)
-        sql = (
-            "SELECT count(*) FROM articles_searchdocument"
-            f" WHERE vector @@ %s::tsquery AND article_id IN ({sub})"
-        )
-        return self._execute(sql, [self.tsquery(query), *sub_params])[0][0]
+    def count(self, query: Query, queryset, *, limit: int | None = None) -> int:
+        """How many of ``queryset`` match, counting no further than ``limit``.
 
-    def ranked_ids(self, query: Query, queryset, *, limit: int, offset: int):
+        A phrase found in more than ``limit`` articles with its words is
+        counted by the newest-first pass that also picks the candidates to
+        rank (``_newest``): its adjacency check reads whole vectors, once.
+        """
+        if limit is not None and _has_phrase(query):
+            words = self.tsquery(query, adjacent=False)
+            if self._count(words, queryset, limit) >= limit:
+                newest = self._newest(query, queryset, max(limit, CANDIDATES))
+                return min(len(newest), limit)
+        return self._count(self.tsquery(query), queryset, limit)
+
+    def _count(self, tsquery: str, queryset, limit: int | None) -> int:
         sub, sub_params = _filtered_ids(queryset)
-        tsquery = self.tsquery(query)
         sql = (
-            "SELECT d.article_id FROM articles_searchdocument d"
-            " JOIN articles_article a ON a.id = d.article_id"
-            f" WHERE d.vector @@ %s::tsquery AND d.article_id IN ({sub})"
-            " ORDER BY coalesce(ts_rank(d.title_vector, %s::tsquery), 0) DESC,"
-            " a.publish_at DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s"
+            # OFFSET 0 keeps the GIN index in use: with a LIMIT the planner
+            # would rather walk the primary key, reading every vector.
+            "SELECT 1 FROM (SELECT article_id FROM articles_searchdocument"
+            " WHERE vector @@ %s::tsquery OFFSET 0) d"
+            f" WHERE article_id IN ({sub})"
         )
-        rows = self._execute(sql, [tsquery, *sub_params, tsquery, limit, offset])
-        return [row[0] for row in rows]
+        params = [tsquery, *sub_params]
+        if limit is not None:
+            sql += " LIMIT %s"
+            params.append(limit)
+        return self._execute(f"SELECT count(*) FROM ({sql}) m", params)[0][0]
+
+    def _newest(self, query: Query, queryset, number: int) -> list[int]:
+        """The newest ``number`` matches of a phrase query, remembered.
+
+        The GIN index answers the query with phrases as ANDs exactly, without
+        reading the vectors; adjacency is then checked on those newest first,
+        only until there are enough (OFFSET 0 keeps the check above the sort).
+        """
+        sub, sub_params = _filtered_ids(queryset)
+        key = (self.tsquery(query), sub, repr(sub_params))
+        cached = getattr(self, "_newest_cache", {}).get(key)
+        if cached is not None and cached[0] >= number:
+            return cached[1][:number]
+        sql = (
+            "SELECT s.id FROM (SELECT a.id FROM articles_article a"
+            # The matches' ids as an array: looked up by primary key, rather
+            # than a hash of every article.
+            " WHERE a.id = ANY(ARRAY(SELECT article_id"
+            " FROM articles_searchdocument WHERE vector @@ %s::tsquery))"
+            f" AND a.id IN ({sub})"
+            " ORDER BY a.publish_at DESC NULLS LAST, a.id DESC OFFSET 0) s"
+            " WHERE (SELECT p.vector @@ %s::tsquery FROM articles_searchdocument p"
+            " WHERE p.article_id = s.id) LIMIT %s"
+        )
+        params = [
+            self.tsquery(query, adjacent=False),
+            *sub_params,
+            self.tsquery(query),
+            number,
+        ]
+        ids = [row[0] for row in self._execute(sql, params)]
+        self._newest_cache = {key: (number, ids)}
+        return ids
+
+    def ranked_ids(
+        self, query: Query, queryset, *, limit: int, offset: int, bounded=False
+    ):
+        """Ranked ids; with ``bounded`` and a phrase, of the newest CANDIDATES.
+
+        Without a phrase every match is ranked even when there are many:
+        ts_rank over the small title vectors costs less than finding the
+        newest matches (bench/search.py). A phrase's adjacency needs each
+        match's whole vector read, so there the bound pays.
+        """
+        tsquery = self.tsquery(query)
+        if bounded and _has_phrase(query):
+            sql = (
+                "SELECT d.article_id FROM articles_searchdocument d"
+                " JOIN articles_article a ON a.id = d.article_id"
+                " WHERE d.article_id = ANY(%s)"
+                " ORDER BY coalesce(ts_rank(d.title_vector, %s::tsquery), 0) DESC,"
+                " a.publish_at DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s"
+            )
+            candidates = self._newest(query, queryset, CANDIDATES)
+            params = [candidates, tsquery, limit, offset]
+        else:
+            sub, sub_params = _filtered_ids(queryset)
+            sql = (
+                "SELECT d.article_id FROM articles_searchdocument d"
+                " JOIN articles_article a ON a.id = d.article_id"
+                f" WHERE d.vector @@ %s::tsquery AND d.article_id IN ({sub})"
+                " ORDER BY coalesce(ts_rank(d.title_vector, %s::tsquery), 0) DESC,"
+                " a.publish_at DESC NULLS LAST, a.id DESC LIMIT %s OFFSET %s"
+            )
+            params = [tsquery, *sub_params, tsquery, limit, offset]
+        return [row[0] for row in self._execute(sql, params)]
 
     def rebuild(self) -> None:
         """Nothing to do: the vectors are written with the documents."""

@@ -8,6 +8,8 @@ receivers below; ``manage.py rebuild_search_index`` redoes everything.
 """
 
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -19,6 +21,10 @@ from .analysis import analysed_text
 from .backends import Document, get_backend
 
 BATCH_SIZE = 500
+
+# Set while a caller indexes the articles it saves itself, in bulk (the
+# importer): Article.save() then schedules no reindex of its own.
+_deferred: ContextVar[bool] = ContextVar("articles_search_deferred", default=False)
 
 
 def _articles():
@@ -33,12 +39,25 @@ def _articles():
 
 def document_for(article) -> Document:
     """The analysed text of ``article`` (with its relations prefetched)."""
+    return document_from(
+        article,
+        companies=article.companies.all(),
+        authors=[byline.author.name for byline in article.bylines.all()],
+        tags=[tag.name for tag in article.tags.all()],
+    )
+
+
+def document_from(article, *, companies, authors, tags) -> Document:
+    """The analysed text of ``article`` with its relations as given, unqueried.
+
+    ``companies`` in name order, each with its tickers prefetched; ``authors``
+    (names) in byline order; ``tags`` (names). For a caller that has just
+    written them (the importer); ``document_for`` reads them from the database.
+    """
     names = []
-    for company in article.companies.all():
+    for company in companies:
         names += company.all_names
         names += [str(ticker) for ticker in company.tickers.all()]
-    authors = [byline.author.name for byline in article.bylines.all()]
-    tags = [tag.name for tag in article.tags.all()]
     return Document(
         article_id=article.pk,
         title=analysed_text(article.headline, article.title_en, *names),
@@ -54,6 +73,12 @@ def index_article(article_id: int) -> None:
         get_backend().write([document_for(article)])
 
 
+def write_documents(documents: list[Document]) -> None:
+    """Write documents made by ``document_from`` to the index, in one go."""
+    if documents:
+        get_backend().write(documents)
+
+
 def index_articles(article_ids: Iterable[int] | None = None) -> int:
     """(Re)index these articles (all when None) in batches; returns how many."""
     count = 0
@@ -61,6 +86,26 @@ def index_articles(article_ids: Iterable[int] | None = None) -> int:
         get_backend().write([document_for(article) for article in batch])
         count += len(batch)
     return count
+
+
+@contextmanager
+def deferred_indexing():
+    """Within this block ``Article.save()`` schedules no reindex at commit.
+
+    The caller must index what it saved itself once its relations are written
+    (``index_articles(ids)``, or ``document_from`` and ``write_documents``):
+    the importer does, per batch of articles.
+    """
+    token = _deferred.set(True)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+
+
+def indexing_deferred() -> bool:
+    """Whether ``Article.save()`` leaves the reindex to its caller now."""
+    return _deferred.get()
 
 
 def _batches(article_ids) -> Iterator[list]:
@@ -98,11 +143,18 @@ def _reindex_later(article_ids) -> None:
         transaction.on_commit(partial(index_articles, ids), robust=True)
 
 
+# A company, author or tag just created is attached to no article yet: nothing
+# to reindex (the importer creates authors and tags by the hundred).
+
+
 def company_changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("created"):
+        return
     _reindex_later(instance.articles.values_list("pk", flat=True))
 
 
 def ticker_changed(sender, instance, **kwargs) -> None:
+    # Even a new ticker counts: its company's articles are indexed with it.
     _reindex_later(
         instance.company.articles.values_list("pk", flat=True)
         if instance.company_id
@@ -111,10 +163,14 @@ def ticker_changed(sender, instance, **kwargs) -> None:
 
 
 def author_changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("created"):
+        return
     _reindex_later(instance.bylines.values_list("article_id", flat=True))
 
 
 def tag_changed(sender, instance, **kwargs) -> None:
+    if kwargs.get("created"):
+        return
     from articles.models import Article
 
     _reindex_later(

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -206,6 +207,46 @@ def test_newer_first_at_equal_relevance(indexed):
     assert found("回購") == ["新", "中", "舊"]
 
 
+def test_many_matches_are_counted_and_ranked_up_to_a_limit(
+    indexed, client, monkeypatch
+):
+    # With more matches than the limit, the count stops there and only the
+    # newest matches are ranked: a headline match among them still leads.
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr("articles.search.backends.CANDIDATES", 3)
+    now = timezone.now()
+    with indexed():
+        for days, headline in [(90, "光伏舊聞"), (1.5, "光伏龍頭擴產")]:
+            make_live_article(headline=headline, publish_at=now - timedelta(days=days))
+        for days in range(1, 7):
+            make_live_article(
+                headline=f"第{days}日",
+                body="<p>光伏組件出口增加。</p>",
+                publish_at=now - timedelta(days=days),
+            )
+        # The newest article has the phrase's words, not the phrase.
+        make_live_article(
+            headline="散句",
+            body="<p>組件多。件出少。出口增。</p>",
+            publish_at=now - timedelta(hours=12),
+        )
+    results = search.search("光伏", Article.objects.live())
+    assert results.count() == 3 and results.capped
+    ranked = [article.headline for article in results[0:10]]
+    # PostgreSQL bounds phrase queries only: a word is ranked over every match.
+    if connection.vendor == "postgresql":
+        assert ranked == ["光伏龍頭擴產", "光伏舊聞", "第1日"]
+    else:
+        assert ranked == ["光伏龍頭擴產", "第1日", "第2日"]
+    html = results_main(client, "/search/?q=光伏")
+    # "3+ articles match …" (超過 3 篇文章符合… in the site language).
+    assert "超過 3 篇文章" in html and html.count('class="card ') == 3
+    phrase = search.search("「組件出口」", Article.objects.live())
+    assert phrase.count() == 3 and phrase.capped
+    assert [a.headline for a in phrase[0:10]] == ["第1日", "第2日", "第3日"]
+    assert not search.search("擴產", Article.objects.live()).capped
+
+
 # --- visibility and freshness ---------------------------------------------------------
 
 
@@ -322,24 +363,38 @@ def test_pagination_keeps_query_and_filters(client, indexed):
     assert html.count('class="card ') == 5
 
 
+EMPTY = (
+    "Search every article in Traditional or Simplified Chinese or English, by word,"
+    " company name or ticker (6638.HK, OCFT). Put a phrase in quotes to find it as"
+    " written."
+)
+
+
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("/search/", "Search every article"),
-        ("/search/?q=", "Search every article"),
-        ("/search/?q=%EF%BC%8C%E3%80%82%21%3F", "punctuation alone"),
-        ("/search/?q=qzxwv", "Nothing matches this search"),
+        ("/search/", EMPTY),
+        ("/search/?q=", EMPTY),
+        (
+            "/search/?q=%EF%BC%8C%E3%80%82%21%3F",
+            "Type a word, a name or a ticker: punctuation alone finds nothing.",
+        ),
+        (
+            "/search/?q=qzxwv",
+            "Nothing matches this search. Try other words, a shorter phrase,"
+            " or the company's ticker.",
+        ),
     ],
 )
 def test_friendly_pages_for_empty_punctuation_and_nonsense(client, url, expected):
-    with _english():
-        assert expected in results_main(client, url)
+    # Public pages are in the site's language, whatever the test's.
+    assert _in_site_language(expected) in results_main(client, url)
 
 
 def test_long_query_is_capped_and_says_so(client, newsroom):
-    with _english():
-        html = results_main(client, "/search/?q=" + "雲知聲" * 60)
-    assert "Only the first 100 characters" in html
+    html = results_main(client, "/search/?q=" + "雲知聲" * 60)
+    expected = "Only the first %(count)d characters of the search were used."
+    assert _in_site_language(expected) % {"count": 100} in html
 
 
 def test_search_page_is_publicly_cacheable(client, newsroom):
@@ -427,7 +482,9 @@ def test_admin_search_uses_the_index_and_sees_every_status(client, newsroom):
     assert response.status_code == 200
 
 
-def _english():
+def _in_site_language(message):
+    from django.conf import settings
     from django.utils import translation
 
-    return translation.override("en")
+    with translation.override(settings.LANGUAGE_CODE):
+        return translation.gettext(message)
