@@ -47,13 +47,18 @@ def copy_texts(article: Article) -> list[tuple[str, str]]:
     return texts
 
 
-def tickers_in_copy(article: Article) -> list[TickerSymbol]:
-    """Every ticker in the article's copy, once each, in reading order."""
-    found: dict[TickerSymbol, None] = {}
+def tickers_in_copy(article: Article) -> dict[TickerSymbol, str]:
+    """Every ticker in the copy, once each, in reading order.
+
+    Each maps to the name written just before its first mention (a guess at
+    whose it is, for "create company"), or "".
+    """
+    found: dict[TickerSymbol, str] = {}
     for _name, text in copy_texts(article):
         for mention in find_tickers(text):
-            found.setdefault(mention.ticker)
-    return list(found)
+            if mention.ticker not in found:
+                found[mention.ticker] = _name_before(text, mention.start)
+    return found
 
 
 def _known_tickers(symbols: list[TickerSymbol]) -> dict[TickerSymbol, int]:
@@ -85,7 +90,7 @@ def link_companies_from_tickers(article: Article) -> TickerLinks:
 
     Companies an editor removed from this article stay off.
     """
-    symbols = tickers_in_copy(article)
+    symbols = list(tickers_in_copy(article))
     known = _known_tickers(symbols)
     result = TickerLinks(unknown=[s for s in symbols if s not in known])
     wanted = list(dict.fromkeys(known[s] for s in symbols if s in known))
@@ -196,11 +201,7 @@ _PARTICLES = re.compile(r"[的與与及在於于將将為为是了、]")
 
 def unknown_tickers(article: Article) -> list[UnknownTicker]:
     """Tickers in the copy that match no company, once each, in reading order."""
-    first: dict[TickerSymbol, str] = {}
-    for _name, text in copy_texts(article):
-        for mention in find_tickers(text):
-            if mention.ticker not in first:
-                first[mention.ticker] = _name_before(text, mention.start)
+    first = tickers_in_copy(article)
     known = _known_tickers(list(first))
     return [
         UnknownTicker(symbol, guess)

@@ -382,16 +382,12 @@ class SubscriptionEventInline(admin.TabularInline):
         return False
 
 
-@admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
-    """Status changes go through newsletter/subscribing.py, which keeps the events."""
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records kept as they happened: viewed in the admin, never edited there.
 
-    list_display = ["email", "status", "script", "created_at", "confirmed_at"]
-    list_filter = ["status", "script"]
-    search_fields = ["email"]
-    date_hierarchy = "created_at"
-    inlines = [SubscriptionEventInline]
-    actions = ["unsubscribe_selected"]
+    Subscribers change only through newsletter/subscribing.py (the consent and
+    unsubscribe record is kept, UEMO); deliveries only through sending.py.
+    """
 
     def has_add_permission(self, request):
         return False
@@ -400,8 +396,19 @@ class SubscriberAdmin(admin.ModelAdmin):
         return False
 
     def has_delete_permission(self, request, obj=None):
-        # The consent and unsubscribe record is kept (UEMO).
         return False
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(ReadOnlyAdmin):
+    """Status changes go through newsletter/subscribing.py, which keeps the events."""
+
+    list_display = ["email", "status", "script", "created_at", "confirmed_at"]
+    list_filter = ["status", "script"]
+    search_fields = ["email"]
+    date_hierarchy = "created_at"
+    inlines = [SubscriptionEventInline]
+    actions = ["unsubscribe_selected"]
 
     def get_actions(self, request):
         actions = super().get_actions(request)
@@ -428,7 +435,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 
 @admin.register(Delivery)
-class DeliveryAdmin(admin.ModelAdmin):
+class DeliveryAdmin(ReadOnlyAdmin):
     list_display = ["email", "issue", "status_label", "attempts", "sent_at"]
     list_filter = ["status", "issue"]
     search_fields = ["email"]
@@ -453,12 +460,3 @@ class DeliveryAdmin(admin.ModelAdmin):
                 "<strong>{}</strong>", _("unknown (interrupted while sending)")
             )
         return delivery.get_status_display()
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

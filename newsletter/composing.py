@@ -42,6 +42,17 @@ def parse_week(week: str) -> str:
     return week
 
 
+def issue_for_week(week: str) -> Issue:
+    """The issue of ``week`` (as parse_week reads it); ValidationError if none."""
+    week = parse_week(week)
+    issue = Issue.objects.filter(week=week).first()
+    if issue is None:
+        raise ValidationError(
+            _("There is no issue for %(week)s."), code="no_issue", params={"week": week}
+        )
+    return issue
+
+
 def next_week(now=None) -> str:
     """The week after the current one: what the desk usually prepares."""
     start, _end = week_bounds(current_week(now))

@@ -162,44 +162,45 @@ def confirm(subscriber: Subscriber, *, method: str = Method.CONFIRM_LINK, at=Non
 
 def unsubscribe(subscriber: Subscriber, *, method: str, at=None, detail: str = ""):
     """Stop all mail to the subscriber at once; False if already unsubscribed."""
-    at = at or timezone.now()
-    with transaction.atomic():
-        locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        if locked.status == Status.UNSUBSCRIBED:
-            changed = False
-        else:
-            locked.status = Status.UNSUBSCRIBED
-            locked.unsubscribed_at = at
-            locked.save()
-            SubscriptionEvent.objects.create(
-                subscriber=locked,
-                kind=Kind.UNSUBSCRIBED,
-                method=method,
-                at=at,
-                detail=detail[:300],
-            )
-            changed = True
-    subscriber.refresh_from_db()
-    return changed
+    return _stop_mail(
+        subscriber,
+        status=Status.UNSUBSCRIBED,
+        stamp="unsubscribed_at",
+        kind=Kind.UNSUBSCRIBED,
+        method=method,
+        already=(Status.UNSUBSCRIBED,),
+        at=at,
+        detail=detail,
+    )
 
 
 def bounce(subscriber: Subscriber, *, detail: str = "", at=None):
     """Stop mail after a permanent delivery failure; False if mail had stopped."""
+    return _stop_mail(
+        subscriber,
+        status=Status.BOUNCED,
+        stamp="bounced_at",
+        kind=Kind.BOUNCED,
+        method=Method.SMTP,
+        already=(Status.UNSUBSCRIBED, Status.BOUNCED),
+        at=at,
+        detail=detail,
+    )
+
+
+def _stop_mail(subscriber, *, status, stamp, kind, method, already, at, detail):
+    """Set ``status`` and its time under a row lock, with its event; once only."""
     at = at or timezone.now()
     with transaction.atomic():
         locked = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
-        if locked.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
+        if locked.status in already:
             changed = False
         else:
-            locked.status = Status.BOUNCED
-            locked.bounced_at = at
+            locked.status = status
+            setattr(locked, stamp, at)
             locked.save()
             SubscriptionEvent.objects.create(
-                subscriber=locked,
-                kind=Kind.BOUNCED,
-                method=Method.SMTP,
-                at=at,
-                detail=detail[:300],
+                subscriber=locked, kind=kind, method=method, at=at, detail=detail[:300]
             )
             changed = True
     subscriber.refresh_from_db()

@@ -6,7 +6,6 @@ import time
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.core.signing import TimestampSigner
 from django.test import Client
 from django.utils import timezone, translation
@@ -21,14 +20,6 @@ Status = Subscriber.Status
 Kind = SubscriptionEvent.Kind
 Method = SubscriptionEvent.Method
 SUBSCRIBE = "/newsletter/subscribe/"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Rate-limit counters live in the cache, shared by every test in the process.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

@@ -4,7 +4,6 @@ import re
 
 import pytest
 from django.core import mail
-from django.core.cache import cache
 from django.core.exceptions import ValidationError
 
 from newsletter import subscribing
@@ -15,14 +14,6 @@ pytestmark = pytest.mark.django_db
 Status = Subscriber.Status
 Kind = SubscriptionEvent.Kind
 Method = SubscriptionEvent.Method
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    # Rate-limit counters live in the cache, shared by every test in the process.
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def kinds(subscriber):

@@ -3,7 +3,6 @@
 import pytest
 from django.conf import settings
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django.urls import reverse
 
@@ -16,13 +15,6 @@ Status = Subscriber.Status
 Kind = SubscriptionEvent.Kind
 Method = SubscriptionEvent.Method
 ONE_CLICK_BODY = "List-Unsubscribe=One-Click"
-
-
-@pytest.fixture(autouse=True)
-def empty_cache():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture

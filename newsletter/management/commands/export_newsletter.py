@@ -40,12 +40,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, week, out, format, merge_tag, allow_draft, **options):
         try:
-            week = composing.parse_week(week)
+            issue = composing.issue_for_week(week)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        issue = Issue.objects.filter(week=week).first()
-        if issue is None:
-            raise CommandError(f"There is no issue for {week}.")
+        week = issue.week
         if issue.status == Issue.Status.DRAFT and not allow_draft:
             raise CommandError(
                 f"The issue for {week} is a draft; mark it ready first, or pass "

@@ -5,7 +5,6 @@ from django.core.management.base import BaseCommand, CommandError
 
 from newsletter import composing, sending
 from newsletter.messages import HeaderInjection
-from newsletter.models import Issue
 
 
 class Command(BaseCommand):
@@ -38,12 +37,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, week, resend_unknown, only_missing, enqueue, **options):
         try:
-            week = composing.parse_week(week)
+            issue = composing.issue_for_week(week)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        issue = Issue.objects.filter(week=week).first()
-        if issue is None:
-            raise CommandError(f"There is no issue for {week}.")
+        week = issue.week
         if enqueue:
             from newsletter.tasks import send_issue_task
 
