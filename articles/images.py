@@ -10,9 +10,12 @@ on the row in a JSONField::
 
 ``source`` is the image field's stored name the list was made from, so a save
 without a new image does nothing, and a replaced image (or a revision restored
-with another one) is noticed. Renditions are made by ``Article.save()`` and
-``Author.save()`` through ``ensure_renditions`` and by ``manage.py
-make_renditions``; never while a page renders.
+with another one) is noticed. ``Article.save()`` and ``Author.save()`` strip
+and store a new upload at once (``prepare_for_save``) and leave the renditions
+to a django-tasks task (articles/image_tasks.py), run after the commit by a
+worker, or at once with the immediate backend; ``manage.py make_renditions``
+makes any that are missing. Never while a page renders: until they exist,
+pages show the original.
 
 Every output has EXIF orientation applied and carries no metadata at all:
 no EXIF (GPS position, camera serial, capture time), XMP, IPTC, comments or
@@ -235,11 +238,65 @@ def needs_renditions(fieldfile, renditions) -> bool:
     )
 
 
+def store_original(fieldfile) -> bytes:
+    """The image's bytes without metadata, stored that way.
+
+    A new upload (not yet in storage) is stripped and stored; a stored
+    original that still carries metadata is replaced (its name may change).
+    """
+    storage = fieldfile.storage
+    if fieldfile._committed:
+        with storage.open(fieldfile.name, "rb") as stored:
+            data = stored.read()
+    else:
+        upload = fieldfile.file
+        upload.seek(0)
+        data = upload.read()
+    cleaned = clean_original(open_image(data))
+    if cleaned is not None:
+        data = cleaned
+    if not fieldfile._committed:
+        # What FileField.pre_save would do, but with the stripped bytes.
+        fieldfile.save(fieldfile.name, ContentFile(data), save=False)
+    elif cleaned is not None:
+        name = fieldfile.name
+        storage.delete(name)
+        fieldfile.name = storage.save(name, ContentFile(data))
+    return data
+
+
+def prepare_for_save(fieldfile, renditions) -> tuple[dict, bool]:
+    """The rendition record a model's ``save()`` writes, and whether the
+    renditions still have to be made (by articles/image_tasks.py).
+
+    A new upload is stripped and stored here, in the save: media is public at
+    once, and the renditions may be made minutes later by a worker. Until
+    then the record names the original's size only, and pages show the
+    original (``picture``). An upload that cannot be read is left to
+    FileField to store as it is, with no renditions, as before.
+    """
+    renditions = renditions or {}
+    if not fieldfile:
+        return {}, False
+    if not needs_renditions(fieldfile, renditions):
+        return renditions, False
+    if fieldfile._committed:
+        # A stored image put back (a revision restored): the task reads it.
+        return {}, True
+    try:
+        data = store_original(fieldfile)
+        width, height = open_image(data).size
+    # As in ensure_renditions: whatever the file or storage does, the
+    # editor's save goes through.
+    except Exception:  # noqa: BLE001
+        logger.exception("Could not store %s", fieldfile.name)
+        return {}, False
+    return {"source": fieldfile.name, "width": width, "height": height}, True
+
+
 def ensure_renditions(fieldfile, renditions, *, widths, force=False) -> Result:
     """Strip the image in ``fieldfile`` and make its renditions, when needed.
 
-    A new upload (not yet in storage) is stripped and stored here; a stored
-    original that still carries metadata is replaced (its name may change).
     Never raises: a broken file or a storage failure is logged and gives
     ``failed`` with no renditions, and pages fall back to the original.
     """
@@ -248,26 +305,11 @@ def ensure_renditions(fieldfile, renditions, *, widths, force=False) -> Result:
         return Result("cleared" if renditions else "unchanged", {})
     if not force and not needs_renditions(fieldfile, renditions):
         return Result("unchanged", renditions)
-    storage = fieldfile.storage
     try:
-        if fieldfile._committed:
-            with storage.open(fieldfile.name, "rb") as stored:
-                data = stored.read()
-        else:
-            upload = fieldfile.file
-            upload.seek(0)
-            data = upload.read()
-        cleaned = clean_original(open_image(data))
-        if cleaned is not None:
-            data = cleaned
-        if not fieldfile._committed:
-            # What FileField.pre_save would do, but with the stripped bytes.
-            fieldfile.save(fieldfile.name, ContentFile(data), save=False)
-        elif cleaned is not None:
-            name = fieldfile.name
-            storage.delete(name)
-            fieldfile.name = storage.save(name, ContentFile(data))
-        record = make_renditions(data, widths=widths, storage=storage, force=force)
+        data = store_original(fieldfile)
+        record = make_renditions(
+            data, widths=widths, storage=fieldfile.storage, force=force
+        )
     # Whatever goes wrong with a file or the storage (S3 errors are not
     # OSErrors), the editor's save must go through.
     except Exception:  # noqa: BLE001
@@ -281,7 +323,7 @@ def picture(fieldfile, renditions, *, sizes, fallback_size=(None, None)):
 
     No storage access beyond ``storage.url()``. Without renditions of the
     current image (a storage failure, or not made yet): the original, sized
-    ``fallback_size`` when given.
+    ``fallback_size`` when given, else as the pending record says.
     """
     if not fieldfile:
         return None
@@ -291,7 +333,12 @@ def picture(fieldfile, renditions, *, sizes, fallback_size=(None, None)):
     items = renditions.get("items") or []
     jpegs = [i for i in items if i["format"] == "jpeg"]
     if not jpegs:
-        width, height = fallback_size
+        # Renditions pending: the original's own size, when the record has it.
+        width, height = (
+            fallback_size
+            if fallback_size[0]
+            else (renditions.get("width"), renditions.get("height"))
+        )
         return {"src": fieldfile.url, "width": width, "height": height}
     url = fieldfile.storage.url
     webps = [i for i in items if i["format"] == "webp"]

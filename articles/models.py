@@ -19,7 +19,7 @@ from taggit.managers import TaggableManager
 
 from newsroom.fields import LinesField
 
-from . import images
+from . import image_tasks, images
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
 from .validators import (
     validate_image_extension,
@@ -89,13 +89,16 @@ class Author(models.Model):
         touched, update_fields = _with_renditions(
             kwargs.get("update_fields"), "photo", "photo_renditions"
         )
+        renditions_due = False
         if touched:
-            self.photo_renditions = images.ensure_renditions(
-                self.photo, self.photo_renditions, widths=images.PHOTO_WIDTHS
-            ).renditions
+            self.photo_renditions, renditions_due = images.prepare_for_save(
+                self.photo, self.photo_renditions
+            )
         if update_fields is not None:
             kwargs["update_fields"] = update_fields
         super().save(*args, **kwargs)
+        if renditions_due:
+            image_tasks.schedule_renditions(self)
 
     def get_absolute_url(self):
         return reverse("articles:author", kwargs={"slug": self.slug})
@@ -345,19 +348,18 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        self.body = sanitize_html(self.body)
-        self.body_text = html_to_text(self.body)
-        if not self.slug and self.title_en:
-            self.slug = slugify(self.title_en)[:100].strip("-")
+        self.derive_columns()
         touched, update_fields = _with_renditions(
             kwargs.get("update_fields"), "hero_image", "hero_renditions"
         )
+        renditions_due = False
         if touched:
-            # Before the row lock: image work takes a while. A save refused as
-            # stale leaves its files behind, unreferenced.
-            self.hero_renditions = images.ensure_renditions(
-                self.hero_image, self.hero_renditions, widths=images.HERO_WIDTHS
-            ).renditions
+            # Before the row lock: a new upload is stripped and stored here, the
+            # renditions made after the save (articles/image_tasks.py). A save
+            # refused as stale leaves its files behind, unreferenced.
+            self.hero_renditions, renditions_due = images.prepare_for_save(
+                self.hero_image, self.hero_renditions
+            )
         if update_fields is not None:
             kwargs["update_fields"] = {
                 *update_fields,
@@ -376,12 +378,29 @@ class Article(models.Model):
                 transaction.on_commit(
                     functools.partial(_reindex_after_commit, self.pk), robust=True
                 )
+        if renditions_due:
+            image_tasks.schedule_renditions(self)
 
     def get_absolute_url(self):
         kwargs = {"pk": self.pk}
         if self.slug:
             return reverse("articles:detail", kwargs={**kwargs, "slug": self.slug})
         return reverse("articles:detail", kwargs=kwargs)
+
+    def derive_columns(self):
+        """Set the columns made from others: the sanitised body, its plain text
+        and a slug from the English title.
+
+        ``save()`` does this on every save; code that writes new rows with
+        ``bulk_create`` (the importer), which bypasses ``save()``, calls it
+        itself, so no path stores an unsanitised body or a stale plain text.
+        Image renditions are not among them: they need the file, and the
+        importer writes no image.
+        """
+        self.body = sanitize_html(self.body)
+        self.body_text = html_to_text(self.body)
+        if not self.slug and self.title_en:
+            self.slug = slugify(self.title_en)[:100].strip("-")
 
     def _check_and_bump_version(self):
         # Optimistic lock: refuse to overwrite a newer save. The row lock

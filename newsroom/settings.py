@@ -67,6 +67,10 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Request ids in every log line (newsroom/logging.py).
+    "newsroom.logging.RequestContextMiddleware",
+    # /healthz, answered before host checks, redirects and sessions.
+    "newsroom.health.HealthCheckMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
@@ -107,11 +111,25 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
 if not os.environ.get("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def database(url: str) -> dict:
+    config = dj_database_url.parse(url, conn_health_checks=True)
+    if config["ENGINE"] == "django.db.backends.postgresql":
+        # Persistent connections save a PostgreSQL connection set-up (a few
+        # ms, a process on the server) on every request; the health check
+        # before each reuse drops one the server has closed.
+        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        # Fail a request (and /healthz) quickly when the server is away.
+        config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
+    else:
+        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+    return config
+
+
 DATABASES = {
-    "default": dj_database_url.parse(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}",
-        conn_max_age=int(os.environ.get("CONN_MAX_AGE", "0")),
-        conn_health_checks=True,
+    "default": database(
+        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -120,6 +138,19 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # with another writer (SQLite has no SELECT ... FOR UPDATE).
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         {"transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+# An optional read replica for anonymous public pages (newsroom/db_routers.py);
+# tests treat it as the same database.
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = {
+        **database(DATABASE_REPLICA_URL),
+        "TEST": {"MIRROR": "default"},
+    }
+    DATABASE_ROUTERS = ["newsroom.db_routers.ReplicaRouter"]
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("newsroom.health.HealthCheckMiddleware") + 1,
+        "newsroom.db_routers.PublicReadsFromReplicaMiddleware",
     )
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -132,8 +163,17 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            # A Redis that stops answering fails a request (and /healthz) in
+            # seconds instead of holding a worker forever.
+            "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
         }
     }
+    # Sessions read from Redis and written through to the database, so any
+    # app server finds them, and a Redis restart, flush or eviction logs no
+    # editor out in the middle of an article. A session write costs one
+    # database write; only logins and the admin write sessions (public pages
+    # never touch them).
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
@@ -165,7 +205,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
 # Django serves MEDIA_ROOT itself only when SERVE_MEDIA is on (the default with
-# DEBUG); in production the web server or a CDN serves it (README, "Media").
+# DEBUG); in production the web server or a CDN serves it, or it lives in S3
+# (README, "Running in production").
 SERVE_MEDIA = env_bool("SERVE_MEDIA", DEBUG)
 
 STORAGES = {
@@ -178,6 +219,36 @@ STORAGES = {
         )
     },
 }
+# Media in S3-compatible object storage (AWS, R2, MinIO...) through
+# django-storages when a bucket is named, so app servers share no disk.
+# Credentials come the usual boto3 way (AWS_ACCESS_KEY_ID and
+# AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
+    AWS_LOCATION = os.environ.get("AWS_LOCATION", "").strip("/")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "custom_domain": AWS_S3_CUSTOM_DOMAIN or None,
+            "location": AWS_LOCATION,
+            # Media is public: plain URLs that pages, feeds, e-mails and a
+            # CDN can keep, not signed ones that expire after an hour.
+            "querystring_auth": False,
+            # As on disk: a second "hero.jpg" this month gets a new name
+            # instead of replacing another article's picture.
+            "file_overwrite": False,
+            "object_parameters": {"CacheControl": "public, max-age=86400"},
+        },
+    }
+    if AWS_S3_CUSTOM_DOMAIN and "MEDIA_URL" not in os.environ:
+        # The sanitiser keeps body images only under MEDIA_URL.
+        MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/" + (
+            f"{AWS_LOCATION}/" if AWS_LOCATION else ""
+        )
 
 # Uploads: refuse large bodies before reading them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -267,13 +338,23 @@ TAGGIT_STRING_FROM_TAGS = "articles.tagging.edit_string_for_tags"
 
 DJANGO_PROSE_EDITOR_DEFAULT_LANGUAGE = "zh-hant"
 
+# JSON lines on stdout in production (newsroom/logging.py), for whatever
+# collects the processes' output; readable lines in development.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
         "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "newsroom.logging.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {
         "django.db.backends": {"level": "WARNING"},

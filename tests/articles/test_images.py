@@ -1,5 +1,6 @@
-"""Image renditions: made once on save, oriented, stripped of metadata, served
-with srcset, sizes, width and height; decompression bombs refused."""
+"""Image renditions: made once after a save (by a task worker in production),
+oriented, stripped of metadata, served with srcset, sizes, width and height;
+decompression bombs refused."""
 
 import io
 import json
@@ -13,6 +14,8 @@ from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
+from django_tasks_db.management.commands import db_worker
+from django_tasks_db.models import DBTaskResult
 from PIL import Image
 
 from articles import images
@@ -332,3 +335,83 @@ def test_image_over_the_pixel_limit_is_refused_with_a_clear_message(
     assert any("pixels" in e or "像素" in e for e in errors), errors
     assert snapshot(media) == before
     assert not Article.objects.get(pk=article.pk).hero_image
+
+
+# --- renditions as a task ------------------------------------------------------
+
+
+@pytest.fixture
+def task_queue(settings, monkeypatch):
+    """The production set-up: tasks wait in the database for ``db_worker``."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    # The worker closes any connection not in autocommit, as the test's
+    # transaction is; the data would go with it (on PostgreSQL).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+
+
+def run_worker():
+    call_command("db_worker", "--batch", "--no-startup-delay", stdout=io.StringIO())
+
+
+def test_with_a_task_queue_the_save_strips_the_upload_and_a_worker_makes_renditions(
+    task_queue, client, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks() as on_commit:
+        article = make_article(
+            status=Article.Status.PUBLISHED,
+            hero_image=upload("hero.jpg", camera_jpeg()),
+        )
+        # Enqueued only once the save commits: a worker must find the row.
+        assert not DBTaskResult.objects.exists()
+    for callback in on_commit:
+        callback()
+    job = DBTaskResult.objects.get()
+    assert job.task_path == "articles.image_tasks.make_renditions_task"
+    assert job.status == "READY"
+
+    # Public at once without metadata; pending renditions give the original.
+    article.refresh_from_db()
+    assert_no_metadata(stored(article.hero_image.name))
+    assert article.hero_renditions == {
+        "source": article.hero_image.name,
+        "width": 800,
+        "height": 1200,
+    }
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = re.search(r'<figure class="hero">.*?</figure>', html, re.S).group(0)
+    assert "srcset" not in figure
+    assert f'src="/media/{article.hero_image.name}" width="800" height="1200"' in figure
+
+    version = article.version
+    run_worker()
+    job.refresh_from_db()
+    assert job.status == "SUCCESSFUL"
+    article.refresh_from_db()
+    assert widths_by_format(article.hero_renditions) == {
+        "jpeg": [480, 800],
+        "webp": [480, 800],
+    }
+    assert article.version == version  # an editor's open copy stays saveable
+    html = client.get(article.get_absolute_url()).content.decode()
+    assert "<picture>" in html
+
+
+def test_a_queued_rendition_job_for_a_replaced_image_writes_nothing(
+    task_queue, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        author = make_author(photo=upload("old.jpg", camera_jpeg((600, 400))))
+    author.photo = upload("new.png", transparent_png())
+    with django_capture_on_commit_callbacks(execute=True):
+        author.save()
+    assert DBTaskResult.objects.count() == 2
+
+    run_worker()
+    author.refresh_from_db()
+    assert author.photo_renditions["source"] == author.photo.name
+    assert widths_by_format(author.photo_renditions) == {
+        "jpeg": [96, 192, 288],
+        "webp": [96, 192, 288],
+    }
+    results = sorted(r.return_value["status"] for r in DBTaskResult.objects.all())
+    assert results == ["made", "skipped"]

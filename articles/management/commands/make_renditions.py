@@ -3,22 +3,16 @@ author photo that lacks them (uploaded before renditions existed, or whose
 making failed); with ``--force``, remade for all (after changing the widths or
 the encoder settings in articles/images.py).
 
-Rows are written with a conditional ``update()``: no version bump (an editor
-with the article open keeps their save), no new ``updated_at`` (a rendition is
-not an edit readers should see as one), and nothing is written if the image
-was replaced meanwhile. A broken file is reported and skipped.
+Rows are written as the rendition task writes them
+(``articles.image_tasks.update_renditions``: a conditional update, no version
+bump, no new ``updated_at``), here and now, without a worker. A broken file
+is reported and skipped.
 """
 
+from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from articles import images
-from articles.models import Article, Author
-
-# model, image field, renditions field, widths
-TARGETS = [
-    (Article, "hero_image", "hero_renditions", images.HERO_WIDTHS),
-    (Author, "photo", "photo_renditions", images.PHOTO_WIDTHS),
-]
+from articles import image_tasks
 
 
 class Command(BaseCommand):
@@ -32,7 +26,8 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, force=False, **options):
-        for model, image_field, renditions_field, widths in TARGETS:
+        for label, (image_field, renditions_field, _w) in image_tasks.TARGETS.items():
+            model = apps.get_model(label)
             counts = dict.fromkeys(["made", "unchanged", "failed"], 0)
             rows = (
                 model.objects.exclude(**{image_field: ""})
@@ -40,26 +35,13 @@ class Command(BaseCommand):
                 .order_by("pk")
             )
             for row in rows.iterator(chunk_size=200):
-                fieldfile = getattr(row, image_field)
-                old_name = fieldfile.name
-                result = images.ensure_renditions(
-                    fieldfile,
-                    getattr(row, renditions_field),
-                    widths=widths,
-                    force=force,
-                )
+                old_name = getattr(row, image_field).name
+                result = image_tasks.update_renditions(row, force=force)
                 counts[result.status] += 1
                 if result.status == "failed":
                     self.stderr.write(
                         f"{model._meta.verbose_name} {row.pk}: could not read "
                         f"{old_name} (see the log)"
-                    )
-                elif result.status == "made":
-                    model.objects.filter(pk=row.pk, **{image_field: old_name}).update(
-                        **{
-                            image_field: fieldfile.name,
-                            renditions_field: result.renditions,
-                        }
                     )
             self.stdout.write(
                 f"{model._meta.verbose_name_plural}: {counts['made']} made, "

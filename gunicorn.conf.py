@@ -1,0 +1,74 @@
+"""gunicorn's settings for the web process: ``gunicorn newsroom.wsgi``.
+
+gunicorn reads ./gunicorn.conf.py from the directory it starts in, so running
+it from the repository root needs no ``-c``. Every value can be changed from
+the environment (README, "Running in production"); command-line flags win
+over this file.
+"""
+
+import os
+
+
+def cpu_count() -> int:
+    # The CPUs this process may use (a container's or taskset's limit), not
+    # the host's.
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def default_workers(cpus: int) -> int:
+    # gunicorn's rule of thumb, capped: each worker holds its own copy of the
+    # app (about 150 MB with the company matcher built) and its own database
+    # connections, so a big machine runs more machines' worth of memory
+    # before it runs out of CPU.
+    return min(2 * cpus + 1, 12)
+
+
+bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
+workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
+
+# Threads: a page spends part of its time waiting on PostgreSQL, Redis or
+# object storage, and a thread overlaps that wait with another request at
+# far less memory than a process. Rendering itself holds the GIL, so a few
+# threads are enough. Each thread keeps its own persistent database
+# connection: workers x threads per machine (size max_connections, or put
+# PgBouncer in front, accordingly).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+
+# A worker whose main loop is silent this long is killed and replaced (with
+# threads, a hung process, not one slow request; the proxy's own timeout
+# bounds a request).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+# On a deploy or HUP, requests in flight get this long to finish.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Behind a proxy that keeps connections open to us.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle each worker after about this many requests, so memory that grows
+# (caches, fragmentation) is given back; the jitter keeps the workers from
+# restarting all at once.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "1000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "100"))
+
+# Trust X-Forwarded-Proto (HTTPS) only from the proxy's addresses.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+
+# Logs: JSON lines, the access log on stdout (newsroom/logging.py).
+logger_class = "newsroom.logging.GunicornLogger"
+accesslog = "-"
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+
+# gunicorn's control socket (gunicornc) defaults to one path per user, which
+# two instances on a machine would fight over; nothing here uses it.
+control_socket_disable = "GUNICORN_CONTROL_SOCKET" not in os.environ
+if not control_socket_disable:
+    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+
+# The workers' heartbeat files on tmpfs: on a container's overlay disk a
+# slow write can make the master think a worker hung.
+if os.path.isdir("/dev/shm"):
+    worker_tmp_dir = "/dev/shm"
