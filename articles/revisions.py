@@ -70,11 +70,14 @@ def snapshot_from(article, *, tags, companies, authors) -> dict:
     return data
 
 
-def record_revision(article, *, by, note: str = "", data=None, first=False):
+def record_revision(article, *, by, note: str = "", data=None, first=False, save=True):
     """Keep a revision of the article as saved now, unless nothing changed.
 
     ``data``: the snapshot, if the caller built it (``snapshot_from``);
-    ``first``: the article is new, so there is no earlier revision to compare.
+    ``first``: the article is new, so there is no earlier revision to compare;
+    ``save=False``: return the new revision unsaved (None if nothing changed),
+    for a caller that writes a batch of them with ``bulk_create`` (the
+    importer).
     """
     from .models import Revision
 
@@ -82,10 +85,13 @@ def record_revision(article, *, by, note: str = "", data=None, first=False):
         data = snapshot(article)
     latest = None if first else article.revisions.order_by("-version").first()
     if latest is not None and latest.data == data:
-        return latest
-    return Revision.objects.create(
+        return latest if save else None
+    revision = Revision(
         article=article, version=article.version, created_by=by, data=data, note=note
     )
+    if save:
+        revision.save(force_insert=True)
+    return revision
 
 
 def _as_lines(name, value) -> list[str]:

@@ -6,19 +6,20 @@ Generates the articles (export-shaped items with ticker lines, English
 titles, key points, bylines, subheads and calls to action, plus wire-feed
 briefs with a trailing source) in a few files in a temporary folder, migrates
 a fresh SQLite database in that folder, and imports them the way the command
-does (``storing.import_paths``: one transaction per article, with bylines,
-tags, company links, revision and import record). Each run imports new copy
-(another random seed), so nothing is skipped as a duplicate. Prints
-articles per second for each run and the median, then peak memory: the
-process's peak RSS, and the peak Python allocation (tracemalloc) of a
-smaller separate run, as tracemalloc itself slows the import down. The goal
-(issue 5) is 300 articles/s or more; the figures are measured, not asserted.
+does (``storing.import_paths``: drafts with bylines, tags, company links,
+first revision, import record and search document, written in batches).
+Each run imports new copy (another random seed), so nothing is skipped as a
+duplicate. Prints articles per second for each run and the median, then peak
+memory: the process's peak RSS, and the peak Python allocation (tracemalloc)
+of a smaller separate run, as tracemalloc itself slows the import down. The
+goal (issue 5) is 300 articles/s or more; the figures are measured, not
+asserted.
 
-With the project's SQLite settings every article's commit waits for the disk
-(rollback journal, synchronous=FULL), which bounds one-transaction-per-article
-imports by the disk's fsync rate. ``--wal`` switches the bench's connection
-to WAL with synchronous=NORMAL, as a production SQLite would run, to show
-what the importer itself costs.
+With the project's SQLite settings every commit waits for the disk
+(rollback journal, synchronous=FULL); the importer commits once per batch of
+articles. ``--wal`` switches the bench's connection to WAL with
+synchronous=NORMAL, as a production SQLite would run, to show what the
+importer itself costs.
 """
 
 import os

@@ -8,18 +8,19 @@ cannot be read or holds no article writes nothing. Drafts only: status is
 never touched here (articles/workflow.py owns it).
 
 Transactions: articles are saved in batches of ``BATCH_SIZE``, one transaction
-(one commit) per batch and a savepoint per article inside it. A commit per
-article made SQLite wait for the disk (fsync) for every article. An article
-that fails rolls back to its savepoint, alone; the others in the batch go on.
-An article is reported as created only once its batch has committed; if the
-commit fails, every article of the batch is reported as an error (none of
-them was written), so a report never claims an article the database lacks. A
-batch holds SQLite's write lock until it commits (a fraction of a second).
-
-Search: inside the batch the articles' own reindex at commit is switched off
-(``search.indexing.deferred_indexing``); the batch's articles are indexed in
-bulk in the same transaction once they are all written, so the index is
-current when the batch commits.
+(one commit) per batch, and each table's rows of the batch go in with one
+``bulk_create`` (articles first: SQLite and PostgreSQL return their primary
+keys): an INSERT and a savepoint per row cost more in Django than parsing,
+sanitising and search analysis together. ``bulk_create`` skips
+``Article.save()``, so the importer sets the derived columns itself
+(``Article.derive_columns``) and writes the batch's search documents in the
+same transaction, so the index is current when the batch commits. If the bulk
+insert fails, the batch is written again with a savepoint per article: an
+article that fails rolls back alone and is reported; the others go on. An
+article is reported as created only once its batch has committed; if the
+commit fails, every article of the batch is reported as an error (none of them
+was written), so a report never claims an article the database lacks. A batch
+holds SQLite's write lock until it commits (a fraction of a second).
 
 For speed, what a file's articles share is looked up once per file: existing
 fingerprints, authors by name, companies by ticker and tags by name; the first
@@ -43,15 +44,10 @@ from taggit.models import Tag, TaggedItem
 from companies.models import Company, Ticker
 from companies.tickers import TickerSymbol, parse_ticker
 
-from ..models import Article, ArticleAuthor, Author, ImportRecord
+from ..models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from ..revisions import record_revision, snapshot_from
 from ..search.backends import Document
-from ..search.indexing import (
-    deferred_indexing,
-    document_from,
-    index_articles,
-    write_documents,
-)
+from ..search.indexing import document_from, index_articles, write_documents
 from . import decoding
 from .parsing import ParsedArticle, parse_text
 from .report import ArticleResult, FileReport, warning_message
@@ -207,44 +203,61 @@ class _Importer:
             self._store_batch(todo[start : start + BATCH_SIZE])
 
     def _store_batch(self, batch) -> None:
-        """One transaction for the batch, a savepoint for each article in it."""
-        saved: list[tuple[ArticleResult, Document]] = []
-        batch_authors: dict[str, Author] = {}  # created in this batch
+        """One transaction for the batch, each table's rows inserted in one go."""
         try:
-            with transaction.atomic(), deferred_indexing():
-                for parsed, print_, result in batch:
-                    new_authors: dict[str, Author] = {}
-                    try:
-                        with transaction.atomic():
-                            document = self._save(
-                                parsed, print_, result, batch_authors, new_authors
-                            )
-                    except IntegrityError:
-                        if ImportRecord.objects.filter(fingerprint=print_).exists():
-                            result.duplicate = True  # imported meanwhile elsewhere
-                        else:
-                            result.error = _(
-                                "Could not be saved (database constraint)."
-                            )
-                    except DatabaseError as error:
-                        result.error = _("Could not be saved: %(error)s") % {
-                            "error": error
-                        }
-                    else:
-                        batch_authors.update(new_authors)
-                        saved.append((result, document))
-                if saved:
-                    _index([document for _result, document in saved])
+            self._transaction(partial(self._write, batch))
+        except DatabaseError:
+            # The rows went in together, so which article broke the insert (a
+            # fingerprint imported meanwhile, a constraint) is unknown; none of
+            # the batch was kept. Again with a savepoint per article, so that
+            # article alone is lost and reported.
+            self._store_each(batch)
+
+    def _store_each(self, batch) -> None:
+        """One transaction for the batch, a savepoint for each article in it."""
+        try:
+            self._transaction(partial(self._write_each, batch))
         except DatabaseError as error:
             # The batch did not commit (the commit itself failed, say): none
             # of its articles exist, whatever their savepoints said.
-            for result, _document in saved:
-                result.error = _("Could not be saved: %(error)s") % {"error": error}
-            return
-        # Committed: only now are the articles reported as created.
-        self.authors.update(batch_authors)
+            for _parsed, _print, result in batch:
+                if not result.error and not result.duplicate:
+                    result.error = _("Could not be saved: %(error)s") % {"error": error}
+
+    def _transaction(self, write) -> None:
+        """``write(new_authors)`` and the search documents, in one transaction.
+
+        Only once it has committed are the articles reported as created and
+        the authors it created remembered for the next batches.
+        """
+        new_authors: dict[str, Author] = {}
+        with transaction.atomic():
+            saved = write(new_authors)
+            _index([document for _result, document in saved])
+        self.authors.update(new_authors)
         for result, document in saved:
             result.article_id = document.article_id
+
+    def _write_each(self, batch, new_authors) -> list[tuple[ArticleResult, Document]]:
+        """``_write`` one article at a time, each in a savepoint of its own."""
+        saved = []
+        for item in batch:
+            _parsed, print_, result = item
+            # Authors created in a savepoint that rolls back do not exist.
+            authors = dict(new_authors)
+            try:
+                with transaction.atomic():
+                    saved += self._write([item], authors)
+            except IntegrityError:
+                if ImportRecord.objects.filter(fingerprint=print_).exists():
+                    result.duplicate = True  # imported meanwhile elsewhere
+                else:
+                    result.error = _("Could not be saved (database constraint).")
+            except DatabaseError as error:
+                result.error = _("Could not be saved: %(error)s") % {"error": error}
+            else:
+                new_authors.update(authors)
+        return saved
 
     def _result(self, parsed: ParsedArticle) -> ArticleResult:
         if parsed.brief:
@@ -268,8 +281,80 @@ class _Importer:
             warnings=warnings,
         )
 
-    def _save(self, parsed, print_, result, batch_authors, new_authors) -> Document:
-        """Write one article and what goes with it; returns its search document."""
+    def _write(self, items, new_authors) -> list[tuple[ArticleResult, Document]]:
+        """Insert these articles and what goes with them, each table in one go.
+
+        ``bulk_create`` skips ``Article.save()``: the article's derived
+        columns are set here (``derive_columns``), it has no earlier version
+        to check, and its search document is written by the caller in the
+        same transaction instead of the reindex ``save()`` schedules. Returns
+        each article's result and search document (analysed here, from what
+        was just written, so nothing is read back).
+        """
+        user = self.options.user
+        articles = [self._article(parsed, result) for parsed, _print, result in items]
+        Article.objects.bulk_create(articles)  # sets the pks (SQLite, PostgreSQL)
+        through = Article.companies.through
+        bylines, tagged, links, records, revisions, saved = [], [], [], [], [], []
+        for article, (parsed, print_, result) in zip(articles, items, strict=True):
+            authors = self._byline(result.authors, new_authors)
+            bylines += [
+                ArticleAuthor(article=article, author=author, position=position)
+                for position, author in enumerate(authors)
+            ]
+            tags = dict.fromkeys(self.tags[tag.casefold()] for tag in result.tags)
+            tagged += [
+                TaggedItem(
+                    tag_id=tag_id,
+                    content_type_id=_article_type_id(),
+                    object_id=article.pk,
+                )
+                for tag_id, _name in tags
+            ]
+            companies, result.unknown_tickers = self._companies(parsed)
+            links += [
+                through(article_id=article.pk, company_id=company.pk)
+                for company in companies
+            ]
+            records.append(
+                ImportRecord(
+                    article=article,
+                    source_name=self.report.name[:500],
+                    raw_text=parsed.raw_text,
+                    fingerprint=print_,
+                    dropped_lines=[d.as_json() for d in parsed.dropped],
+                    warnings=[warning_message(code) for code in result.warnings],
+                    unknown_tickers=result.unknown_tickers,
+                    imported_by=user,
+                )
+            )
+            tag_names = [name for _id, name in sorted(tags)]
+            data = snapshot_from(
+                article,
+                tags=tag_names,
+                companies=[(company.pk, company.name) for company in companies],
+                authors=[(author.pk, author.name) for author in authors],
+            )
+            revisions.append(
+                record_revision(
+                    article, by=user, note=self.note, data=data, first=True, save=False
+                )
+            )
+            document = document_from(
+                article,
+                companies=companies,
+                authors=[author.name for author in authors],
+                tags=tag_names,
+            )
+            saved.append((result, document))
+        ArticleAuthor.objects.bulk_create(bylines)
+        TaggedItem.objects.bulk_create(tagged)
+        through.objects.bulk_create(links)
+        ImportRecord.objects.bulk_create(records)
+        Revision.objects.bulk_create(revisions)
+        return saved
+
+    def _article(self, parsed: ParsedArticle, result: ArticleResult) -> Article:
         user = self.options.user
         article = Article(
             kind=result.kind,
@@ -283,37 +368,28 @@ class _Importer:
             created_by=user,
             updated_by=user,
         )
-        article.save()
-        bylines, authors = [], []
-        for position, name in enumerate(dict.fromkeys(result.authors)):
-            author = (
-                self.authors.get(name)
-                or batch_authors.get(name)
-                or new_authors.get(name)
-            )
+        article.derive_columns()
+        return article
+
+    def _byline(self, names: list[str], new_authors: dict[str, Author]) -> list:
+        """The authors of these names, in order, creating those that are new."""
+        authors = []
+        for name in dict.fromkeys(names):
+            author = self.authors.get(name) or new_authors.get(name)
             if author is None:
                 slug = _unique_slug(name, self.free_slugs)
                 author = Author.objects.create(name=name, slug=slug)
                 new_authors[name] = author
-            bylines.append(
-                ArticleAuthor(article=article, author=author, position=position)
-            )
-            authors.append((author.pk, author.name))
-        if bylines:
-            ArticleAuthor.objects.bulk_create(bylines)
-        tags = dict.fromkeys(self.tags[tag.casefold()] for tag in result.tags)
-        if tags:
-            TaggedItem.objects.bulk_create(
-                TaggedItem(
-                    tag_id=tag_id,
-                    content_type_id=_article_type_id(),
-                    object_id=article.pk,
-                )
-                for tag_id, _name in tags
-            )
-        # What link_companies_from_tickers does for a new article (there are
-        # no removed links yet), with the companies looked up once per file;
-        # ticker lines above the headline count too.
+            authors.append(author)
+        return authors
+
+    def _companies(self, parsed: ParsedArticle) -> tuple[list[Company], list[str]]:
+        """The companies of the article's tickers in name order, and unknown tickers.
+
+        What link_companies_from_tickers does for a new article (there are no
+        removed links yet), with the companies looked up once per file; ticker
+        lines above the headline count too.
+        """
         companies, unknown = {}, []
         for text in dict.fromkeys([*parsed.header_tickers, *parsed.tickers]):
             company = self.companies.get(text)
@@ -321,50 +397,18 @@ class _Importer:
                 unknown.append(text)
             else:
                 companies.setdefault(company.pk, company)
-        companies = sorted(companies.values(), key=lambda c: (c.name, c.pk))
-        if companies:
-            through = Article.companies.through
-            through.objects.bulk_create(
-                through(article_id=article.pk, company_id=company_id)
-                for company_id in (company.pk for company in companies)
-            )
-        result.unknown_tickers = unknown
-        ImportRecord.objects.create(
-            article=article,
-            source_name=self.report.name[:500],
-            raw_text=parsed.raw_text,
-            fingerprint=print_,
-            dropped_lines=[d.as_json() for d in parsed.dropped],
-            warnings=[warning_message(code) for code in result.warnings],
-            unknown_tickers=result.unknown_tickers,
-            imported_by=user,
-        )
-        # The snapshot from what was just written: no queries to read it back.
-        tag_names = [name for _id, name in sorted(tags)]
-        data = snapshot_from(
-            article,
-            tags=tag_names,
-            companies=[(company.pk, company.name) for company in companies],
-            authors=authors,
-        )
-        record_revision(article, by=user, note=self.note, data=data, first=True)
-        # Indexed with the batch; analysed here, from what was just written.
-        return document_from(
-            article,
-            companies=companies,
-            authors=[name for _id, name in authors],
-            tags=tag_names,
-        )
+        return sorted(companies.values(), key=lambda c: (c.name, c.pk)), unknown
 
 
 def _index(documents: list[Document]) -> None:
     """Write a batch's search documents in its transaction, in one go.
 
-    Articles saved under ``deferred_indexing`` scheduled no reindex of their
-    own. If writing fails the articles stay: they are reindexed from the
-    database after the commit, where a failure is logged, as ``Article.save()``
-    would.
+    Articles written with ``bulk_create`` scheduled no reindex of their own.
+    If writing fails the articles stay: they are reindexed from the database
+    after the commit, where a failure is logged, as ``Article.save()`` would.
     """
+    if not documents:
+        return
     try:
         with transaction.atomic():
             write_documents(documents)
