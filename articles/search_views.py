@@ -5,13 +5,27 @@ scheduled article appears at its time without a reindex.
 """
 
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from companies.models import Ticker
 
 from . import search
 from .filters import ArticleFilter
 from .models import Article
-from .views import PER_PAGE, for_lists
+from .views import PER_PAGE
+
+
+def for_results(queryset):
+    """What a result card shows (byline, companies and tickers), in a fixed
+    number of queries; not the body's HTML, which can be long: the snippet
+    comes from the plain text."""
+    return (
+        queryset.with_bylines()
+        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
+        .defer("body")
+    )
 
 
 def search_page(request):
@@ -20,7 +34,7 @@ def search_page(request):
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
     page, capped = None, False
     if query:
-        results = search.search(query, filterset.qs, prepare=for_lists)
+        results = search.search(query, filterset.qs, prepare=for_results)
         page = Paginator(results, PER_PAGE).get_page(request.GET.get("page"))
         # Counted up to search.MAX_RESULTS only: the page says "1,000+".
         capped = results.capped

@@ -20,6 +20,8 @@ the same. Terms are capped in length so no database refuses one.
 """
 
 import bisect
+import itertools
+import operator
 import re
 from dataclasses import dataclass
 
@@ -116,21 +118,31 @@ class Token:
 
 
 def _cjk_terms(run: str) -> tuple[str, ...]:
-    return (*(run[i : i + 2] for i in range(len(run) - 1)), run[-1])
+    # The bigrams (pairs of neighbours), then the last character.
+    return (*map(operator.add, run, run[1:]), run[-1])
+
+
+def _walk(text: str, stretch, ticker) -> None:
+    """Call ``stretch(folded, start, stop)`` for the text between tickers and
+    ``ticker(terms)`` for each ticker, in text order."""
+    text = str(text)
+    folded = fold(text)
+    position, length = 0, len(folded)
+    for start, end, terms in [*_ticker_spans(text), (length, length, None)]:
+        stretch(folded, position, start)
+        if terms is not None:
+            ticker(terms)
+        position = max(position, end)
 
 
 def tokens(text: str) -> list[Token]:
     """The runs, words and tickers of ``text``, in order."""
-    text = str(text)
-    folded = fold(text)
     result: list[Token] = []
-    spans = _ticker_spans(text)
-    position, length = 0, len(folded)
-    for start, end, terms in [*spans, (length, length, None)]:
-        _scan(folded, position, start, result)
-        if terms is not None:
-            result.append(Token("ticker", terms[0], tuple(terms)))
-        position = max(position, end)
+    _walk(
+        text,
+        lambda folded, start, stop: _scan(folded, start, stop, result),
+        lambda terms: result.append(Token("ticker", terms[0], tuple(terms))),
+    )
     return result
 
 
@@ -145,13 +157,30 @@ def _scan(folded: str, start: int, stop: int, out: list[Token]) -> None:
 
 
 def analyse(text: str) -> list[str]:
-    """The terms of a document's text, in order (positions matter for phrases)."""
-    return [term for token in tokens(text) for term in token.terms]
+    """The terms of a document's text, in order (positions matter for phrases).
+
+    The terms of ``tokens(text)``, made without the Token objects: this runs
+    over every article's whole body when the index is built.
+    """
+    terms: list[str] = []
+
+    def stretch(folded: str, start: int, stop: int) -> None:
+        for match in _RUN.finditer(folded, start, stop):
+            run = match.group()
+            if match.lastgroup == "cjk":
+                terms.extend(_cjk_terms(run))
+            else:
+                terms.append(run[:MAX_TERM_LENGTH])
+
+    _walk(text, stretch, terms.extend)
+    return terms
 
 
 def analysed_text(*texts: str) -> str:
     """The terms of ``texts``, space-separated, as the index stores them."""
-    return " ".join(term for text in texts if text for term in analyse(text))
+    return " ".join(
+        itertools.chain.from_iterable(analyse(text) for text in texts if text)
+    )
 
 
 # --- queries ---------------------------------------------------------------

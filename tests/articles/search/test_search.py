@@ -8,7 +8,6 @@ from datetime import timedelta
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
@@ -233,11 +232,8 @@ def test_many_matches_are_counted_and_ranked_up_to_a_limit(
     results = search.search("光伏", Article.objects.live())
     assert results.count() == 3 and results.capped
     ranked = [article.headline for article in results[0:10]]
-    # PostgreSQL bounds phrase queries only: a word is ranked over every match.
-    if connection.vendor == "postgresql":
-        assert ranked == ["光伏龍頭擴產", "光伏舊聞", "第1日"]
-    else:
-        assert ranked == ["光伏龍頭擴產", "第1日", "第2日"]
+    # The same on both databases: the old headline match is not a candidate.
+    assert ranked == ["光伏龍頭擴產", "第1日", "第2日"]
     html = results_main(client, "/search/?q=光伏")
     # "3+ articles match …" (超過 3 篇文章符合… in the site language).
     assert "超過 3 篇文章" in html and html.count('class="card ') == 3
@@ -245,6 +241,72 @@ def test_many_matches_are_counted_and_ranked_up_to_a_limit(
     assert phrase.count() == 3 and phrase.capped
     assert [a.headline for a in phrase[0:10]] == ["第1日", "第2日", "第3日"]
     assert not search.search("擴產", Article.objects.live()).capped
+
+
+def test_newest_matches_of_a_common_query_rank_by_where_the_words_are(
+    indexed, monkeypatch
+):
+    # Capped: only the newest three matches are ranked, title over meta over
+    # body whatever their dates, each unit of the query counting.
+    monkeypatch.setattr(search, "MAX_RESULTS", 3)
+    monkeypatch.setattr("articles.search.backends.CANDIDATES", 3)
+    now = timezone.now()
+    with indexed():
+        for hours, headline, dek in [
+            (1, "內文提及", ""),
+            (2, "導語提及", "光伏組件出口創新高。"),
+            (3, "光伏組件大增", ""),
+            (4, "較舊", ""),
+            (5, "更舊", ""),
+        ]:
+            make_live_article(
+                headline=headline,
+                dek=dek,
+                body="<p>光伏組件出口增加，龍頭受惠。</p>",
+                publish_at=now - timedelta(hours=hours),
+            )
+    for query in ("光伏", "光", "「光伏組件」"):
+        results = search.search(query, Article.objects.live())
+        assert results.count() == 3 and results.capped, query
+        assert [a.headline for a in results[0:10]] == [
+            "光伏組件大增",
+            "導語提及",
+            "內文提及",
+        ], query
+    # Two units: the headline holds one, the body the other (10 + 1), over
+    # the dek holding one (3 + 1), over the body holding both (1 + 1).
+    results = search.search("光伏 龍頭", Article.objects.live())
+    assert [a.headline for a in results[0:3]] == [
+        "光伏組件大增",
+        "導語提及",
+        "內文提及",
+    ]
+
+
+@pytest.mark.parametrize("window_limit", [1, 32])
+def test_the_newest_matches_are_found_however_far_back_they_are(
+    indexed, monkeypatch, window_limit
+):
+    # Ten newer articles without the word: the first window finds nothing,
+    # then a larger window (or, past the limit, the index) finds the matches.
+    monkeypatch.setattr(search, "MAX_RESULTS", 2)
+    monkeypatch.setattr("articles.search.backends.CANDIDATES", 2)
+    monkeypatch.setattr("articles.search.backends.WINDOW_LIMIT", window_limit)
+    now = timezone.now()
+    with indexed():
+        for hours in range(1, 11):
+            make_live_article(
+                headline=f"無關{hours}", publish_at=now - timedelta(hours=hours)
+            )
+        for days in range(1, 4):
+            make_live_article(
+                headline=f"停牌{days}", publish_at=now - timedelta(days=days)
+            )
+    results = search.search("停牌", Article.objects.live())
+    assert results.count() == 2 and results.capped
+    assert [a.headline for a in results[0:10]] == ["停牌1", "停牌2"]
+    phrase = search.search('"停牌"', Article.objects.live())
+    assert [a.headline for a in phrase[0:10]] == ["停牌1", "停牌2"]
 
 
 # --- visibility and freshness ---------------------------------------------------------
