@@ -318,7 +318,8 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-publish_at", "-created_at"]
+        # The primary key breaks ties: pages of a list never overlap.
+        ordering = ["-publish_at", "-pk"]
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         permissions = [
@@ -335,12 +336,17 @@ class Article(models.Model):
                 name="article_published_has_publish_at",
             ),
         ]
+        # The public lists: live articles newest first, all or of one kind.
+        # With the key in the index, a page's keys are read from the index
+        # alone, however deep the page (articles/views.py, ArticlePaginator).
         indexes = [
             models.Index(
-                fields=["status", "publish_at"], name="article_status_publish_idx"
+                fields=["status", "publish_at", "id"],
+                name="article_status_publish_idx",
             ),
             models.Index(
-                fields=["kind", "status", "publish_at"], name="article_kind_publish_idx"
+                fields=["kind", "status", "publish_at", "id"],
+                name="article_kind_publish_idx",
             ),
         ]
 

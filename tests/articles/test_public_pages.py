@@ -126,6 +126,38 @@ def test_lists_are_paginated_twenty_a_page(client):
     assert "第20則" in second and "第24則" in second and "第19則" not in second
 
 
+def test_pages_of_a_list_never_overlap_when_publish_times_tie(client):
+    same_moment = timezone.now() - timedelta(hours=1)
+    for n in range(45):
+        make_live_article(headline=f"同時第{n:02d}則", publish_at=same_moment)
+    pages = []
+    for number in (1, 2, 3):
+        html = page_html(client, f"/briefs/?page={number}")
+        pages.append({n for n in range(45) if f"同時第{n:02d}則" in html})
+    assert sorted(n for page in pages for n in page) == list(range(45))
+    # At equal times, the later article first.
+    assert pages[0] == set(range(25, 45))
+
+
+def test_a_deep_page_costs_the_same_queries_and_reads_only_keys_to_skip(client):
+    for n in range(60):
+        make_live_article(
+            headline=f"深頁第{n:02d}則",
+            publish_at=timezone.now() - timedelta(hours=n + 1),
+        )
+    first = count_queries(client, "/briefs/")
+    with CaptureQueriesContext(connection) as queries:
+        html = page_html(client, "/briefs/?page=3")
+    assert len(queries) == first
+    assert "深頁第40則" in html and "深頁第59則" in html and "深頁第39則" not in html
+    # The rows skipped by OFFSET are read as keys only; whole rows are read
+    # by key for the page's twenty.
+    offset = [q["sql"] for q in queries if "OFFSET" in q["sql"].upper()]
+    assert len(offset) == 1
+    selected = offset[0].upper().split(" FROM ")[0]
+    assert selected.count(",") == 0 and '"ID"' in selected, offset[0]
+
+
 def test_article_page_shows_everything_a_reader_needs(client):
     first, second = make_author(name="陳大文"), make_author(name="李小明")
     company = make_company("6638.HK", name="金融壹賬通")
