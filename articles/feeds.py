@@ -14,7 +14,7 @@ from taggit.models import Tag
 
 from companies.models import Company
 
-from . import seo
+from . import caching, seo
 from .models import Article, Author
 
 FEED_LENGTH = 20
@@ -36,6 +36,10 @@ class ArticleFeed(Feed):
     def articles(self, obj):
         return Article.objects.live()
 
+    def list_name(self, obj):
+        """The list of live articles the feed shows (articles/caching.py)."""
+        return caching.LIVE
+
     def label(self, obj):
         return _("Latest news")
 
@@ -56,6 +60,7 @@ class ArticleFeed(Feed):
         return f"© {settings.NEWSROOM_NAME}"
 
     def items(self, obj):
+        caching.lists(self.list_name(obj))
         return feed_articles(self.articles(obj))
 
     def item_title(self, item):
@@ -85,6 +90,9 @@ class BriefsFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().briefs()
 
+    def list_name(self, obj):
+        return caching.kind_list(Article.Kind.BRIEF)
+
     def label(self, obj):
         return _("Briefs")
 
@@ -98,6 +106,9 @@ class BriefsFeed(ArticleFeed):
 class FeaturesFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().features()
+
+    def list_name(self, obj):
+        return caching.kind_list(Article.Kind.FEATURE)
 
     def label(self, obj):
         return _("Features")
@@ -115,6 +126,9 @@ class CompanyFeed(ArticleFeed):
 
     def articles(self, obj):
         return Article.objects.live().filter(companies=obj)
+
+    def list_name(self, obj):
+        return caching.company_list(obj.pk)
 
     def label(self, obj):
         return obj.name
@@ -136,6 +150,9 @@ class TagFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().filter(tags=obj)
 
+    def list_name(self, obj):
+        return caching.tag_list(obj.pk)
+
     def label(self, obj):
         return obj.name
 
@@ -155,6 +172,9 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, obj):
         return Article.objects.live().filter(bylines__author=obj)
+
+    def list_name(self, obj):
+        return caching.author_list(obj.pk)
 
     def label(self, obj):
         return obj.name

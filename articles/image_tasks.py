@@ -16,8 +16,12 @@ from django.db import transaction
 from django_tasks import TaskResultStatus, task
 from django_tasks.backends.immediate import ImmediateBackend
 
+from newsroom import pagecache
+
 from . import images
 
+# The page-cache tag of each model's row (articles/caching.py).
+CACHE_TAGS = {"articles.article": "a:{pk}", "articles.author": "au:{pk}"}
 # model label: image field, renditions field, widths
 TARGETS = {
     "articles.article": ("hero_image", "hero_renditions", images.HERO_WIDTHS),
@@ -40,9 +44,16 @@ def update_renditions(row, *, force: bool = False) -> images.Result:
         fieldfile, getattr(row, renditions_field), widths=widths, force=force
     )
     if result.status == "made":
-        type(row)._default_manager.filter(pk=row.pk, **{image_field: old_name}).update(
+        rows = type(row)._default_manager.filter(pk=row.pk, **{image_field: old_name})
+        updated = rows.update(
             **{image_field: fieldfile.name, renditions_field: result.renditions}
         )
+        if updated:
+            # The pages showing the image (articles/caching.py's tags).
+            tag = CACHE_TAGS[row._meta.label_lower].format(pk=row.pk)
+            transaction.on_commit(
+                functools.partial(pagecache.invalidate, [tag]), robust=True
+            )
     return result
 
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from companies.models import Ticker
 
-from . import search
+from . import caching, search
 from .filters import ArticleFilter
 from .models import Article
 from .views import PER_PAGE
@@ -32,6 +32,10 @@ def search_page(request):
     raw = request.GET.get("q", "")
     query = search.parse_query(raw)
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
+    # Any article published may match; the filter form names companies,
+    # authors and tags; snippets come from each result (recorded as loaded).
+    caching.lists(caching.LIVE)
+    caching.depends_on("companies", "authors", "tags")
     page, capped = None, False
     if query:
         results = search.search(query, filterset.qs, prepare=for_results)

@@ -15,8 +15,9 @@ from django.utils import timezone, translation
 from taggit.models import Tag, TaggedItem
 
 from companies.models import Company
+from newsroom import pagecache
 
-from . import seo
+from . import caching, seo
 from .models import Article, ArticleAuthor, Author
 
 # Google News lists articles published in the last two days ...
@@ -30,6 +31,7 @@ NEWS_LANGUAGES = {"zh-Hant": "zh-tw", "zh-Hans": "zh-cn", "en": "en"}
 
 
 def _live_with_last_correction():
+    caching.lists(caching.LIVE)
     articles = Article.objects.live().only(
         "pk", "slug", "headline", "script", "publish_at", "updated_at"
     )
@@ -52,6 +54,7 @@ class ArticleSitemap(Sitemap):
 
 class CompanySitemap(Sitemap):
     def items(self):
+        caching.depends_on("companies")
         return Company.objects.only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item):
@@ -62,6 +65,8 @@ class TagSitemap(Sitemap):
     """Tags that at least one live article carries."""
 
     def items(self):
+        caching.lists(caching.LIVE)
+        caching.depends_on("tags")
         tagged_live = TaggedItem.objects.filter(
             tag=OuterRef("pk"),
             content_type=ContentType.objects.get_for_model(Article),
@@ -77,6 +82,8 @@ class AuthorSitemap(Sitemap):
     """Authors with at least one live article."""
 
     def items(self):
+        caching.lists(caching.LIVE)
+        caching.depends_on("authors")
         bylines_live = ArticleAuthor.objects.filter(
             author=OuterRef("pk"), article__in=Article.objects.live()
         )
@@ -111,7 +118,19 @@ class NewsSitemap(Sitemap):
     limit = NEWS_LIMIT
 
     def items(self):
-        since = timezone.now() - NEWS_WINDOW
+        now = timezone.now()
+        since = now - NEWS_WINDOW
+        # Articles age out of the window with nothing saved: re-rendered at
+        # the first one's 48th hour.
+        if pagecache.recording():
+            oldest = (
+                Article.objects.live()
+                .filter(publish_at__gte=since)
+                .order_by("publish_at")
+                .values_list("publish_at", flat=True)
+                .first()
+            )
+            pagecache.expires_at(oldest + NEWS_WINDOW if oldest else None)
         return _live_with_last_correction().filter(publish_at__gte=since)
 
     def lastmod(self, item):

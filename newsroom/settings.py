@@ -75,6 +75,9 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "newsroom.middleware.PublicCacheMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    # Anonymous public pages from the cache (newsroom/pagecache.py): below the
+    # ETag/304 and Cache-Control decisions, above the edition conversion.
+    "newsroom.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -274,6 +277,13 @@ if not DEBUG:
 # of its publish time without anything being purged.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "300"))
+# The server-side page cache (newsroom/pagecache.py, articles/caching.py):
+# anonymous public pages kept in the cache until what they show changes.
+# PAGE_CACHE=0 turns it off (the benchmarks' "uncached" runs). Entries
+# expire after PAGE_CACHE_SECONDS at the latest, a bound on staleness should
+# an invalidation ever fail to reach the cache.
+PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
+PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "21600"))
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
 PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "72"))

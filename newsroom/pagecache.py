@@ -1,0 +1,318 @@
+"""A server-side cache of public pages, invalidated exactly by dependency tags.
+
+An anonymous GET of a public page is rendered once and then served from the
+cache (Redis in production) until something it shows changes. Each cached
+page carries the *tags* it depends on, with the version each tag had when the
+page was rendered:
+
+- every model instance loaded while rendering is recorded automatically
+  (``track_instances``, through ``post_init``): an article's page depends on
+  ``a:<pk>`` of the article, its neighbours and related articles, on
+  ``c:<pk>`` of each company shown, and so on; a page that loads many of one
+  kind (a sitemap, the company index) records that kind's coarse tag
+  instead;
+- views add what instances cannot tell: the *lists* a page shows
+  (``record``), whose membership changes when an article is published,
+  unpublished or moved, and the moment a scheduled article will join them
+  (``expires_at``).
+
+A change bumps the versions of the tags it touches (``invalidate``); a cached
+page whose tags have all kept their versions is served, any other is
+re-rendered. Nothing is deleted or scanned: bumping a tag is one cache write,
+checking a page one read of its tags' versions. What each change bumps is
+the articles app's business (articles/caching.py); this module knows no
+model.
+
+Only pages whose view declared its dependencies (``record`` or
+``expires_at``) are stored: a new view is not cached until its author says
+what it shows. Anything with a cookie, a session, a Vary on the cookie or a
+private Cache-Control is never stored, and a request carrying the session
+cookie (an editor) is always rendered afresh.
+
+The cache is a help, never a dependency: if it fails, pages are rendered as
+if it were empty, and the failure is logged.
+"""
+
+import contextvars
+import hashlib
+import logging
+import secrets
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db.models.signals import post_init
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.cache import set_response_etag
+
+# Never stored: the desk, previews, the language switch (the same list keeps
+# them private for browsers and CDNs).
+from newsroom.middleware import PRIVATE_PREFIXES
+
+logger = logging.getLogger(__name__)
+
+STORED_STATUSES = (200, 301)
+# A page that loads more instances of one model than this records the model's
+# coarse tag instead of one tag per instance.
+MAX_TAGS_PER_MODEL = 200
+# Bumped (before any tag) by every invalidation, read by a render before and
+# after: a render that overlapped an invalidation is not stored, so a page
+# read from the database just before a commit is never kept as current.
+GENERATION_KEY = "pc:generation"
+# "hit" on a page served from the cache, "miss" on one rendered and stored;
+# absent on pages the cache does not keep.
+HEADER = "X-Page-Cache"
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE", False)
+
+
+def _cache():
+    return caches[getattr(settings, "PAGE_CACHE_ALIAS", "default")]
+
+
+def _now() -> float:
+    # Django's clock, the one Article.objects.live() reads.
+    return timezone.now().timestamp()
+
+
+def _version_key(tag: str) -> str:
+    return "pc:v:" + tag
+
+
+def _new_token() -> str:
+    # Random, not a counter: a version evicted and set again never repeats an
+    # old value, so an old page can never match it again.
+    return secrets.token_hex(8)
+
+
+# --- What the page being rendered depends on -----------------------------------
+
+
+@dataclass
+class Dependencies:
+    tags: set[str] = field(default_factory=set)
+    per_model: dict[str, set[str]] = field(default_factory=dict)
+    coarse: set[str] = field(default_factory=set)
+    declared: bool = False
+    expires: float | None = None
+
+    def add_instance(self, coarse: str, tags: Iterable[str]) -> None:
+        if coarse in self.coarse:
+            return
+        bucket = self.per_model.setdefault(coarse, set())
+        bucket.update(tags)
+        if len(bucket) > MAX_TAGS_PER_MODEL:
+            self.coarse.add(coarse)
+            del self.per_model[coarse]
+
+    def all_tags(self) -> list[str]:
+        tags = set(self.tags) | self.coarse
+        for bucket in self.per_model.values():
+            tags |= bucket
+        return sorted(tags)
+
+
+_current: contextvars.ContextVar[Dependencies | None] = contextvars.ContextVar(
+    "page_dependencies", default=None
+)
+
+
+def recording() -> bool:
+    """Whether a page being rendered now may be stored (so its views should
+    say what it depends on)."""
+    return _current.get() is not None
+
+
+def record(*tags: str) -> None:
+    """The page being rendered depends on ``tags`` (lists, coarse tags)."""
+    deps = _current.get()
+    if deps is not None:
+        deps.tags.update(tags)
+        deps.declared = True
+
+
+def expires_at(moment: datetime | None) -> None:
+    """The page being rendered becomes stale at ``moment`` with nothing saved
+    (a scheduled article joins it then); None: no such moment."""
+    deps = _current.get()
+    if deps is None:
+        return
+    deps.declared = True
+    if moment is not None:
+        when = moment.timestamp()
+        deps.expires = when if deps.expires is None else min(deps.expires, when)
+
+
+def track_instances(
+    model, tags: Callable[[object], Iterable[str]], *, coarse: str
+) -> None:
+    """Record ``tags(instance)`` for every ``model`` instance loaded while a
+    page is rendered (``coarse`` instead, past MAX_TAGS_PER_MODEL)."""
+
+    def receiver(sender, instance, **kwargs):
+        deps = _current.get()
+        if deps is not None and instance.pk is not None:
+            deps.add_instance(coarse, tags(instance))
+
+    post_init.connect(
+        receiver, sender=model, weak=False, dispatch_uid=f"pagecache.{coarse}"
+    )
+
+
+# --- Invalidation ------------------------------------------------------------
+
+
+def invalidate(tags: Iterable[str]) -> None:
+    """Give each tag a new version: every cached page showing one is stale."""
+    tags = sorted(set(tags))
+    if not tags:
+        return
+    cache = _cache()
+    try:
+        _bump_generation(cache)
+        cache.set_many({_version_key(t): _new_token() for t in tags}, timeout=None)
+    except Exception:
+        # The change itself is saved; pages showing it may be served stale
+        # until their entries expire (PAGE_CACHE_SECONDS).
+        logger.exception("page cache: could not invalidate %s", tags)
+
+
+def _bump_generation(cache) -> None:
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not there yet (or evicted)
+        cache.set(GENERATION_KEY, time.time_ns(), timeout=None)
+
+
+# --- The middleware ----------------------------------------------------------
+
+
+def _eligible(request) -> bool:
+    return (
+        request.method in ("GET", "HEAD")
+        and not request.path_info.startswith(PRIVATE_PREFIXES)
+        and settings.SESSION_COOKIE_NAME not in request.COOKIES
+    )
+
+
+def _entry_key(request) -> str:
+    # Scheme and host too: feeds and sitemaps carry absolute URLs.
+    url = f"{request.scheme}://{request.get_host()}{request.get_full_path()}"
+    return "pc:page:" + hashlib.sha256(url.encode()).hexdigest()
+
+
+def _storable(response) -> bool:
+    if response.status_code not in STORED_STATUSES or response.streaming:
+        return False
+    if response.cookies or "cookie" in response.get("Vary", "").lower():
+        return False
+    control = response.get("Cache-Control", "").lower()
+    return "private" not in control and "no-store" not in control
+
+
+class PageCacheMiddleware:
+    """Serve anonymous public GETs from the cache; render and store on a miss.
+
+    Sits below ConditionalGetMiddleware (which answers 304 from the stored
+    ETag) and PublicCacheMiddleware (which adds Cache-Control to hits and
+    misses alike), and above the edition conversion, so the Simplified
+    edition is stored converted, under its own /zh-hans/ URL.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _eligible(request):
+            return self.get_response(request)
+        cache = _cache()
+        key = _entry_key(request)
+        hit = self._lookup(cache, key)
+        if hit is not None:
+            return hit
+        if request.method != "GET":
+            return self.get_response(request)
+        generation = self._safe(cache.get, GENERATION_KEY)
+        deps = Dependencies()
+        token = _current.set(deps)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current.reset(token)
+        if deps.declared and _storable(response):
+            if self._store(cache, key, response, deps, generation):
+                response.headers[HEADER] = "miss"
+        return response
+
+    @staticmethod
+    def _safe(call, *args, **kwargs):
+        try:
+            return call(*args, **kwargs)
+        except Exception:
+            logger.warning("page cache unavailable", exc_info=True)
+            return None
+
+    def _lookup(self, cache, key):
+        entry = self._safe(cache.get, key)
+        if entry is None:
+            return None
+        if entry["expires"] is not None and _now() >= entry["expires"]:
+            return None
+        tags = entry["tags"]
+        if tags:
+            current = self._safe(cache.get_many, [_version_key(t) for t in tags])
+            if current is None:
+                return None
+            for tag, version in zip(tags, entry["versions"], strict=True):
+                if current.get(_version_key(tag)) != version:
+                    return None
+        response = HttpResponse(entry["content"], status=entry["status"])
+        for name, value in entry["headers"]:
+            response.headers[name] = value
+        response.headers[HEADER] = "hit"
+        return response
+
+    def _store(self, cache, key, response, deps, generation):
+        tags = deps.all_tags()
+        keys = [_version_key(t) for t in tags]
+        try:
+            current = cache.get_many([*keys, GENERATION_KEY])
+            if current.get(GENERATION_KEY) != generation:
+                return False  # something changed while this page was rendered
+            missing = {k: _new_token() for k in keys if k not in current}
+            if missing:
+                # add(), not set(): another process may be setting it too.
+                for k, v in missing.items():
+                    cache.add(k, v, timeout=None)
+                current.update(cache.get_many(list(missing)))
+            versions = [current.get(k) for k in keys]
+            if None in versions:
+                return False
+            if response.status_code == 200 and not response.has_header("ETag"):
+                set_response_etag(response)
+            entry = {
+                "status": response.status_code,
+                "content": response.content,
+                "headers": [
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in ("set-cookie", HEADER.lower())
+                ],
+                "tags": tags,
+                "versions": versions,
+                "expires": deps.expires,
+            }
+            timeout = settings.PAGE_CACHE_SECONDS
+            if deps.expires is not None:
+                timeout = max(1, min(timeout, int(deps.expires - _now()) + 1))
+            cache.set(key, entry, timeout=timeout)
+            return True
+        except Exception:
+            logger.warning("page cache: could not store a page", exc_info=True)
+            return False
