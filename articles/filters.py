@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from taggit.models import Tag
 
-from companies.models import Company
+from companies.matching import resolve as resolve_company
 from companies.tickers import Exchange
 
 from .models import Article, Author
@@ -39,8 +39,14 @@ class ArticleFilter(django_filters.FilterSet):
         label=_("Kind"), choices=Article.Kind.choices, empty_label=_("All kinds")
     )
     tag = django_filters.CharFilter(label=_("Tag"), field_name="tags__slug")
+    # Typed, not picked from a list of every company (thousands): a name in
+    # either script, a ticker or the company's address (companies.matching).
     company = django_filters.CharFilter(
-        label=_("Company"), field_name="companies__slug", distinct=True
+        label=_("Company"),
+        method="filter_company",
+        widget=forms.TextInput(
+            attrs={"placeholder": _("Name or ticker, e.g. 騰訊 or 0700.HK")}
+        ),
     )
     exchange = django_filters.ChoiceFilter(
         label=_("Exchange"),
@@ -77,21 +83,28 @@ class ArticleFilter(django_filters.FilterSet):
         if fixed_kind:
             # /briefs/ and /features/ are one kind already.
             del self.filters["kind"]
-        # Readers pick companies and authors by name; the URL carries the slug,
-        # and a slug that names nobody still filters (to nothing, with a message).
-        self.filters["company"].extra["widget"] = forms.Select(
-            choices=_LazyChoices(
-                _("All companies"),
-                lambda: Company.objects.order_by("name_en", "name").values_list(
-                    "slug", "name"
-                ),
-            )
-        )
+        # Readers pick authors by name; the URL carries the slug, and a slug
+        # that names nobody still filters (to nothing, with a message).
         self.filters["author"].extra["widget"] = forms.Select(
             choices=_LazyChoices(
                 _("All authors"), lambda: Author.objects.values_list("slug", "name")
             )
         )
+
+    def _company(self, value):
+        """The company ``value`` names (resolved once per request)."""
+        if not hasattr(self, "_resolved"):
+            self._resolved = {}
+        if value not in self._resolved:
+            self._resolved[value] = resolve_company(value)
+        return self._resolved[value]
+
+    def filter_company(self, queryset, name, value):
+        company = self._company(value)
+        if company is None:
+            return queryset.none()
+        # One link per article and company: no duplicates to remove.
+        return queryset.filter(companies=company)
 
     @property
     def is_active(self) -> bool:
@@ -102,12 +115,18 @@ class ArticleFilter(django_filters.FilterSet):
         """Messages for slugs that name no tag, company or author."""
         checks = [
             ("tag", Tag, gettext("There is no such tag.")),
-            ("company", Company, gettext("There is no such company.")),
+            ("company", None, gettext("There is no such company.")),
             ("author", Author, gettext("There is no such author.")),
         ]
         messages = []
         for name, model, message in checks:
             value = (self.data.get(name) or "").strip()
-            if value and not model.objects.filter(slug=value).exists():
+            if not value:
+                continue
+            if model is None:
+                known = self._company(value) is not None
+            else:
+                known = model.objects.filter(slug=value).exists()
+            if not known:
                 messages.append(message)
         return messages

@@ -3,14 +3,15 @@
 import calendar
 from datetime import date, timedelta
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.models import Tag
+from taggit.models import Tag, TaggedItem
 
 from companies.models import Ticker
 from newsroom import pagecache
@@ -22,14 +23,19 @@ from .rendering import body_with_company_links
 
 PER_PAGE = 20
 RELATED_LIMIT = 4
+RELATED_CANDIDATES = 100
 # Edits within this long of publication are part of publishing, not an update.
 UPDATE_GRACE = timedelta(minutes=5)
 
 
 def for_lists(queryset):
-    """Everything an article card shows, in a fixed number of queries."""
-    return queryset.with_bylines().prefetch_related(
-        Prefetch("companies__tickers", queryset=Ticker.objects.all()), "tags"
+    """Everything an article card shows (byline, companies and their tickers),
+    in a fixed number of queries; not the body, which a card never shows and
+    which is most of a row's bytes."""
+    return (
+        queryset.with_bylines()
+        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
+        .defer("body", "body_text")
     )
 
 
@@ -64,7 +70,8 @@ def paginate(request, queryset):
 
 
 def for_article_page(queryset):
-    return for_lists(queryset).prefetch_related("corrections")
+    # The whole row (the page shows the body), its tags and corrections.
+    return for_lists(queryset).defer(None).prefetch_related("tags", "corrections")
 
 
 def render_article(request, article, *, preview=False):
@@ -118,41 +125,85 @@ def _updated_at(article, corrections):
 
 
 def related_articles(article, companies, tags):
-    """Up to four live articles sharing a company (first) or a tag, in one query."""
+    """Up to four live articles sharing the most companies, then the most tags,
+    newest first.
+
+    Candidates are the RELATED_CANDIDATES newest live articles sharing a
+    company, then (if they give fewer than four) as many sharing a tag, so
+    the cost stays flat when a tag (港股, 業績) is on half the archive:
+    related stories are recent ones. One query, two for an article whose
+    companies have little other coverage.
+    """
     company_ids = [c.pk for c in companies]
     tag_ids = [t.pk for t in tags]
-    if not company_ids and not tag_ids:
-        return []
-    return list(
-        Article.objects.live()
-        .exclude(pk=article.pk)
-        .filter(Q(companies__in=company_ids) | Q(tags__in=tag_ids))
-        .annotate(
-            shared_companies=Count(
-                "companies", filter=Q(companies__in=company_ids), distinct=True
+    live = Article.objects.live().exclude(pk=article.pk).order_by("-publish_at", "-pk")
+    shared = {
+        "shared_companies": _links_shared(
+            Article.companies.through.objects.filter(company_id__in=company_ids)
+        ),
+        "shared_tags": _links_shared(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                tag_id__in=tag_ids,
             ),
-            shared_tags=Count("tags", filter=Q(tags__in=tag_ids), distinct=True),
+            column="object_id",
+        ),
+    }
+    related = []
+    for field, ids in (("companies", company_ids), ("tags__id", tag_ids)):
+        if not ids or len(related) == RELATED_LIMIT:
+            continue
+        # A company match outranks any tag-only match: tags fill up only.
+        candidates = (
+            live.filter(**{f"{field}__in": ids})
+            .exclude(pk__in=[r.pk for r in related])
+            .values("pk")[:RELATED_CANDIDATES]
         )
-        .order_by("-shared_companies", "-shared_tags", "-publish_at", "-pk")[
-            :RELATED_LIMIT
-        ]
+        related += (
+            Article.objects.filter(pk__in=candidates)
+            .annotate(**shared)
+            .order_by("-shared_companies", "-shared_tags", "-publish_at", "-pk")
+            .only("pk", "slug", "headline", "dek", "kind", "publish_at")[
+                : RELATED_LIMIT - len(related)
+            ]
+        )
+    return related
+
+
+def _links_shared(links, *, column="article_id"):
+    """How many of ``links`` (rows of a link table) point at the outer article."""
+    counted = (
+        links.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n")
     )
+    return Coalesce(Subquery(counted), 0)
 
 
 def _neighbour(article, *, newer):
-    """The previous or next live article of the same kind, by publish time."""
+    """The previous or next live article of the same kind, by publish time.
+
+    Written as a range on publish time (not "earlier, or as early with a
+    smaller key"), so it is one step along article_kind_publish_idx.
+    """
     if article.publish_at is None:
         return None
     at, pk = article.publish_at, article.pk
-    siblings = Article.objects.live().filter(kind=article.kind).exclude(pk=pk)
+    siblings = Article.objects.live().filter(kind=article.kind)
     if newer:
-        siblings = siblings.filter(
-            Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk)
-        ).order_by("publish_at", "pk")
+        siblings = (
+            siblings.filter(publish_at__gte=at)
+            .exclude(publish_at=at, pk__lte=pk)
+            .order_by("publish_at", "pk")
+        )
     else:
-        siblings = siblings.filter(
-            Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk)
-        ).order_by("-publish_at", "-pk")
+        siblings = (
+            siblings.filter(publish_at__lte=at)
+            .exclude(publish_at=at, pk__gte=pk)
+            .order_by("-publish_at", "-pk")
+        )
     return siblings.only("pk", "slug", "headline", "kind", "publish_at").first()
 
 

@@ -429,3 +429,29 @@ def clear_matcher() -> None:
     global _cached
     with _lock:
         _cached = None
+
+
+def resolve(text: str):
+    """The company a reader means by ``text``: its address (slug), a ticker in
+    any accepted spelling (0700.HK, 700.hk, 0700), or its name in either
+    script, in English or as an alias, typed alone. None if none or several.
+    """
+    from .models import Company, Ticker
+
+    text = text.strip()
+    if not text:
+        return None
+    company = Company.objects.filter(slug=text).first()
+    if company is not None:
+        return company
+    ticker = Ticker.objects.select_related("company").lookup(text)
+    if ticker is not None:
+        return ticker.company
+    mentions = get_matcher().find(text)
+    ids = {m.company_id for m in mentions}
+    # The name alone (give or take spaces), not a sentence that mentions it.
+    if len(ids) == 1 and sum(m.end - m.start for m in mentions[:1]) >= len(
+        text.replace(" ", "")
+    ):
+        return Company.objects.filter(pk=ids.pop()).first()
+    return None

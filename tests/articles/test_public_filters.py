@@ -1,6 +1,7 @@
 """Filtering the public lists: state in the URL, and bad values never a 500."""
 
 from datetime import datetime, timedelta
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -63,6 +64,27 @@ def test_filter_by_tag_company_and_author(client, newsroom):
         html = main_of(client, f"/articles/?{query}")
         assert "港股簡訊" in html and "美股長文" not in html, query
         assert "草稿港股" not in html
+
+
+@pytest.mark.parametrize(
+    "typed", ["微創醫療", "微创医疗", "0853.HK", "853.hk", " 微創醫療 "]
+)
+def test_company_filter_takes_a_name_in_either_script_or_a_ticker(
+    client, newsroom, typed
+):
+    html = main_of(client, "/articles/?" + urlencode({"company": typed}))
+    assert "港股簡訊" in html and "美股長文" not in html
+    assert "There is no such company." not in html
+
+
+def test_company_filter_refuses_a_sentence_or_an_unknown_name(
+    client, newsroom, settings
+):
+    settings.LANGUAGE_CODE = "en"
+    for typed in ("微創醫療和壹賬通美股", "不存在的公司"):
+        html = main_of(client, "/articles/?" + urlencode({"company": typed}))
+        assert "港股簡訊" not in html and "美股長文" not in html
+        assert "There is no such company." in html
 
 
 def test_filter_by_exchange_gives_each_article_once(client, newsroom):
