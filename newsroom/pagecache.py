@@ -37,17 +37,20 @@ import contextvars
 import hashlib
 import logging
 import secrets
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.cache.backends.redis import RedisCache
 from django.db.models.signals import post_init
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.cache import set_response_etag
+from django.utils.cache import get_conditional_response, set_response_etag
 
 # Never stored: the desk, previews, the language switch (the same list keeps
 # them private for browsers and CDNs).
@@ -85,10 +88,30 @@ def _version_key(tag: str) -> str:
     return "pc:v:" + tag
 
 
-def _new_token() -> str:
+def _new_token() -> int:
     # Random, not a counter: a version evicted and set again never repeats an
-    # old value, so an old page can never match it again.
-    return secrets.token_hex(8)
+    # old value, so an old page can never match it again. An int: Django's
+    # Redis backend stores ints as they are, so _read can read them raw.
+    return secrets.randbits(62)
+
+
+def _read(cache, keys: list[str]) -> list[bytes | None]:
+    """The values of version keys (or the generation), as bytes; None: missing.
+
+    Every hit reads a page's tag versions, so on Redis this is one MGET on
+    the backend's own client, without Django's per-key validation and
+    unpickling (half the cost of ``get_many``); values are ints, which the
+    backend stores unpickled.
+    """
+    if isinstance(cache, RedisCache):
+        # Django's backend makes a new client object (about 0.2 ms) for every
+        # call; one per cache object (per thread) shares the same pool.
+        client = getattr(cache, "_page_cache_client", None)
+        if client is None:
+            client = cache._page_cache_client = cache._cache.get_client(write=False)
+        return client.mget([cache.make_key(k) for k in keys])
+    found = cache.get_many(keys)
+    return [None if found.get(k) is None else str(found[k]).encode() for k in keys]
 
 
 # --- What the page being rendered depends on -----------------------------------
@@ -216,13 +239,65 @@ def _storable(response) -> bool:
     return "private" not in control and "no-store" not in control
 
 
+class _LocalEntries:
+    """The entries this process served last, so a hit needs one small read.
+
+    Only a copy: an entry is served only after its tags' versions are read
+    from the shared cache, so it is never staler than the shared one. Kept
+    to PAGE_CACHE_LOCAL_BYTES of content, least recently used dropped first.
+    """
+
+    def __init__(self):
+        self._entries: OrderedDict[str, dict] = OrderedDict()
+        self._bytes = 0
+        self._lock = threading.Lock()
+
+    def get(self, key):
+        with self._lock:
+            entry = self._entries.get(key)
+            if entry is not None:
+                self._entries.move_to_end(key)
+            return entry
+
+    def put(self, key, entry):
+        limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
+        size = len(entry["content"])
+        if size > limit:
+            return
+        with self._lock:
+            self._drop(key)
+            self._entries[key] = entry
+            self._bytes += size
+            while self._bytes > limit:
+                self._drop(next(iter(self._entries)))
+
+    def discard(self, key):
+        with self._lock:
+            self._drop(key)
+
+    def clear(self):
+        with self._lock:
+            self._entries.clear()
+            self._bytes = 0
+
+    def _drop(self, key):
+        entry = self._entries.pop(key, None)
+        if entry is not None:
+            self._bytes -= len(entry["content"])
+
+
+_local = _LocalEntries()
+
+
 class PageCacheMiddleware:
     """Serve anonymous public GETs from the cache; render and store on a miss.
 
-    Sits below ConditionalGetMiddleware (which answers 304 from the stored
-    ETag) and PublicCacheMiddleware (which adds Cache-Control to hits and
-    misses alike), and above the edition conversion, so the Simplified
-    edition is stored converted, under its own /zh-hans/ URL.
+    Sits right below WhiteNoise, so a hit costs what a static file costs plus
+    one read of the tags' versions. Below it, PublicCacheMiddleware and
+    ConditionalGetMiddleware give a rendered page its Cache-Control and ETag,
+    which are stored with it; a hit answers If-None-Match itself. Above the
+    edition conversion, so the Simplified edition is stored converted, under
+    its own /zh-hans/ URL.
     """
 
     def __init__(self, get_response):
@@ -235,10 +310,10 @@ class PageCacheMiddleware:
         key = _entry_key(request)
         hit = self._lookup(cache, key)
         if hit is not None:
-            return hit
+            return self._respond(request, hit)
         if request.method != "GET":
             return self.get_response(request)
-        generation = self._safe(cache.get, GENERATION_KEY)
+        generation = self._safe(_read, cache, [GENERATION_KEY])
         deps = Dependencies()
         token = _current.set(deps)
         try:
@@ -259,39 +334,54 @@ class PageCacheMiddleware:
             return None
 
     def _lookup(self, cache, key):
+        """A current entry for ``key``, or None."""
+        entry = _local.get(key)
+        if entry is not None:
+            if self._current(cache, entry):
+                return entry
+            _local.discard(key)
         entry = self._safe(cache.get, key)
-        if entry is None:
-            return None
+        if entry is not None and self._current(cache, entry):
+            _local.put(key, entry)
+            return entry
+        return None
+
+    def _current(self, cache, entry) -> bool:
+        """Whether nothing the entry shows has changed (or will have, by now)."""
         if entry["expires"] is not None and _now() >= entry["expires"]:
-            return None
+            return False
         tags = entry["tags"]
-        if tags:
-            current = self._safe(cache.get_many, [_version_key(t) for t in tags])
-            if current is None:
-                return None
-            for tag, version in zip(tags, entry["versions"], strict=True):
-                if current.get(_version_key(tag)) != version:
-                    return None
+        if not tags:
+            return True
+        current = self._safe(_read, cache, [_version_key(t) for t in tags])
+        return current == entry["versions"]
+
+    @staticmethod
+    def _respond(request, entry):
         response = HttpResponse(entry["content"], status=entry["status"])
         for name, value in entry["headers"]:
             response.headers[name] = value
         response.headers[HEADER] = "hit"
+        if entry["status"] == 200:
+            # What ConditionalGetMiddleware does for a rendered page.
+            return get_conditional_response(
+                request, etag=response.get("ETag"), response=response
+            )
         return response
 
     def _store(self, cache, key, response, deps, generation):
         tags = deps.all_tags()
         keys = [_version_key(t) for t in tags]
         try:
-            current = cache.get_many([*keys, GENERATION_KEY])
-            if current.get(GENERATION_KEY) != generation:
+            *versions, now_generation = _read(cache, [*keys, GENERATION_KEY])
+            if generation is None or [now_generation] != generation:
                 return False  # something changed while this page was rendered
-            missing = {k: _new_token() for k in keys if k not in current}
+            missing = [k for k, v in zip(keys, versions, strict=True) if v is None]
             if missing:
                 # add(), not set(): another process may be setting it too.
-                for k, v in missing.items():
-                    cache.add(k, v, timeout=None)
-                current.update(cache.get_many(list(missing)))
-            versions = [current.get(k) for k in keys]
+                for k in missing:
+                    cache.add(k, _new_token(), timeout=None)
+                versions = _read(cache, keys)
             if None in versions:
                 return False
             if response.status_code == 200 and not response.has_header("ETag"):
@@ -312,6 +402,7 @@ class PageCacheMiddleware:
             if deps.expires is not None:
                 timeout = max(1, min(timeout, int(deps.expires - _now()) + 1))
             cache.set(key, entry, timeout=timeout)
+            _local.put(key, entry)
             return True
         except Exception:
             logger.warning("page cache: could not store a page", exc_info=True)

@@ -39,6 +39,7 @@ def page_cache(settings):
     settings.PAGE_CACHE = True
     settings.PAGE_CACHE_ALIAS = "pages"
     caches["pages"].clear()
+    pagecache._local.clear()
     yield caches["pages"]
     caches["pages"].clear()
 
@@ -394,3 +395,22 @@ def test_a_broken_cache_serves_pages_uncached(client, desk, monkeypatch):
     # Saving still works; the invalidation failure is logged, not raised.
     desk["older"].headline = "改了標題"
     desk["older"].save()
+
+
+def test_the_local_copy_keeps_to_its_size_and_drops_the_oldest(settings):
+    settings.PAGE_CACHE_LOCAL_BYTES = 250
+    local = pagecache._LocalEntries()
+    for name in "abc":
+        local.put(name, {"content": b"x" * 100})
+    assert local.get("a") is None  # dropped: 300 bytes > 250
+    assert local.get("b") is not None and local.get("c") is not None
+    local.put("huge", {"content": b"x" * 300})  # larger than the whole copy
+    assert local.get("huge") is None
+
+
+def test_a_page_kept_locally_is_checked_against_the_shared_versions(client, desk):
+    url = desk["older"].get_absolute_url()
+    warm(client, url)
+    # Another app server publishes a change: only the shared versions move.
+    pagecache.invalidate([f"a:{desk['older'].pk}"])
+    assert state(client, url) == "miss"
