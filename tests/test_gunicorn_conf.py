@@ -47,7 +47,7 @@ def test_defaults_are_sane_for_this_machine(monkeypatch):
     assert config.worker_class_str == "gthread" and config.threads == 4
     assert 10 <= config.timeout <= 120
     assert 0 < config.graceful_timeout <= config.timeout
-    assert config.max_requests == 1000
+    assert config.max_requests == 50000
     assert 0 < config.max_requests_jitter < config.max_requests
     assert config.accesslog == "-"
     assert config.logger_class.__name__ == "GunicornLogger"
