@@ -572,10 +572,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
 
     def preview_view(self, request, pk):
-        from .views import render_article
+        from .views import preview_response
 
-        article = self._article_or_404(request, pk)
-        return render_article(request, article, preview=True)
+        return preview_response(request, self._article_or_404(request, pk))
 
     def create_preview_link_view(self, request, pk):
         article = self._article_or_404(request, pk)

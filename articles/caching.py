@@ -291,38 +291,38 @@ def _invalidate_on_commit(tags) -> None:
 
 
 def _article_pre_save(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled():
+    if not raw and pagecache.active():
         before_change(instance.pk)
 
 
 def _article_post_save(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled():
+    if not raw and pagecache.active():
         after_change(instance.pk)
 
 
 def _article_pre_delete(sender, instance, **kwargs):
-    if pagecache.enabled():
+    if pagecache.active():
         before_change(instance.pk)
 
 
 def _article_post_delete(sender, instance, **kwargs):
-    if pagecache.enabled():
+    if pagecache.active():
         after_change(instance.pk)
 
 
 def _byline_pre(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled():
+    if not raw and pagecache.active():
         before_change(instance.article_id)
 
 
 def _byline_post(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled():
+    if not raw and pagecache.active():
         after_change(instance.article_id)
 
 
 def _links_changed(sender, instance, action, reverse, pk_set, **kwargs):
     """Companies or tags added to or removed from articles."""
-    if not pagecache.enabled():
+    if not pagecache.active():
         return
     if not reverse:
         pks = [instance.pk]
@@ -346,7 +346,7 @@ def _thing_changed(prefix: str, coarse: str):
     # too: pages showing the list loaded it anyway, and a merge of companies
     # moves article links with no article saved.
     def receiver(sender, instance, raw=False, **kwargs):
-        if not raw and pagecache.enabled():
+        if not raw and pagecache.active():
             _invalidate_on_commit(
                 {f"{prefix}:{instance.pk}", f"live:{prefix}:{instance.pk}", coarse}
             )
@@ -355,12 +355,12 @@ def _thing_changed(prefix: str, coarse: str):
 
 
 def _ticker_changed(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled() and instance.company_id:
+    if not raw and pagecache.active() and instance.company_id:
         _invalidate_on_commit({f"c:{instance.company_id}", "companies"})
 
 
 def _correction_changed(sender, instance, raw=False, **kwargs):
-    if not raw and pagecache.enabled():
+    if not raw and pagecache.active():
         _invalidate_on_commit({f"a:{instance.article_id}", CORRECTIONS})
 
 

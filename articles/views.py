@@ -9,7 +9,9 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
@@ -74,8 +76,9 @@ def for_article_page(queryset):
     return for_lists(queryset).defer(None).prefetch_related("tags", "corrections")
 
 
-def render_article(request, article, *, preview=False):
-    """The article page as readers see it; ``preview`` marks it and keeps it private.
+def article_parts(request, article, *, preview=False) -> dict:
+    """The article page's own parts: its head (SEO, JSON-LD) and content
+    (header, body, corrections, tags, previous/next, related articles).
 
     ``article`` comes from ``for_article_page()``, so its companies, tickers,
     tags, bylines and corrections are already fetched.
@@ -83,36 +86,60 @@ def render_article(request, article, *, preview=False):
     companies = list(article.companies.all())
     tags = list(article.tags.all())
     corrections = list(article.corrections.all())
-    response = render(
-        request,
-        "articles/article_detail.html",
-        {
-            "article": article,
-            "authors": article.byline_authors,
-            "companies": companies,
-            "body": body_with_company_links(article, companies),
-            "tags": tags,
-            "corrections": corrections,
-            "updated_at": _updated_at(article, corrections),
-            "related": related_articles(article, companies, tags),
-            "previous_article": _neighbour(article, newer=False),
-            "next_article": _neighbour(article, newer=True),
-            "is_preview": preview,
-        },
-    )
-    if preview:
-        response["Cache-Control"] = "private, no-store"
-        response["X-Robots-Tag"] = "noindex, nofollow"
-    else:
+    context = {
+        "article": article,
+        "authors": article.byline_authors,
+        "companies": companies,
+        "body": body_with_company_links(article, companies),
+        "tags": tags,
+        "corrections": corrections,
+        "updated_at": _updated_at(article, corrections),
+        "related": related_articles(article, companies, tags),
+        "previous_article": _neighbour(article, newer=False),
+        "next_article": _neighbour(article, newer=True),
+        "is_preview": preview,
+    }
+    if not preview:
         # The article, its neighbours, related articles, companies, tags and
-        # authors are recorded as they load; what else the page shows:
-        caching.depends_on(caching.neighbours_of(article.pk))
+        # authors are recorded as they load; what else the parts show: the
+        # company links in the body (every company's names), the
+        # previous/next links, and the lists related articles come from.
+        caching.depends_on("companies", caching.neighbours_of(article.pk))
         caching.watch(caching.kind_list(article.kind))
         caching.lists(
             *(caching.company_list(c.pk) for c in companies),
             *(caching.tag_list(t.pk) for t in tags),
         )
+    return {
+        "pk": article.pk,
+        "slug": article.slug,
+        "url": article.get_absolute_url(),
+        "headline": article.headline,
+        "head": render_to_string("articles/article_head.html", context, request),
+        "content": render_to_string("articles/article_content.html", context, request),
+    }
+
+
+def render_article(request, parts, *, preview=False):
+    """The article page as readers see it; ``preview`` marks it and keeps it private."""
+    response = render(request, "articles/article_detail.html", {"parts": parts})
+    if preview:
+        response["Cache-Control"] = "private, no-store"
+        response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+def preview_response(request, article):
+    """A preview of any article, in any state (token links and the admin)."""
+    article = for_article_page(Article.objects.all()).get(pk=article.pk)
+    return render_article(
+        request, article_parts(request, article, preview=True), preview=True
+    )
+
+
+def _live_article_parts(request, pk):
+    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
+    return None if article is None else article_parts(request, article)
 
 
 def _updated_at(article, corrections):
@@ -286,11 +313,19 @@ def feature_list(request):
 
 
 def article_detail(request, pk, slug=None):
-    article = get_object_or_404(for_article_page(Article.objects.live()), pk=pk)
-    if (slug or "") != article.slug:
-        caching.depends_on()  # the redirect: on the article alone (loaded)
-        return redirect(article, permanent=True)
-    return render_article(request, article)
+    # The parts are kept as a fragment (newsroom/pagecache.py) per edition
+    # and host (absolute URLs), until the article or anything they show
+    # changes: a page-cache miss costs the page around them only.
+    parts = pagecache.fragment(
+        f"article:{pk}:{get_language()}:{request.scheme}://{request.get_host()}",
+        lambda: _live_article_parts(request, pk),
+    )
+    if parts is None:
+        raise Http404
+    caching.depends_on(f"a:{pk}")  # also for the redirect
+    if (slug or "") != parts["slug"]:
+        return redirect(parts["url"], permanent=True)
+    return render_article(request, parts)
 
 
 def author_detail(request, slug):
@@ -355,5 +390,4 @@ def preview_by_token(request, token):
     article = preview.article_for_token(token)
     if article is None:
         raise Http404
-    article = for_article_page(Article.objects.all()).get(pk=article.pk)
-    return render_article(request, article, preview=True)
+    return preview_response(request, article)

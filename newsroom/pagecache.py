@@ -36,6 +36,7 @@ if it were empty, and the failure is logged.
 import contextvars
 import hashlib
 import logging
+import pickle
 import secrets
 import threading
 import time
@@ -72,7 +73,13 @@ HEADER = "X-Page-Cache"
 
 
 def enabled() -> bool:
+    """Whether pages are kept (the middleware)."""
     return getattr(settings, "PAGE_CACHE", False)
+
+
+def active() -> bool:
+    """Whether pages or fragments are kept, so changes must invalidate them."""
+    return enabled() or getattr(settings, "FRAGMENT_CACHE", False)
 
 
 def _cache():
@@ -134,6 +141,14 @@ class Dependencies:
             self.coarse.add(coarse)
             del self.per_model[coarse]
 
+    def merge(self, tags: Iterable[str], expires: float | None) -> None:
+        """Depend on what a fragment used here depends on."""
+        self.tags.update(tags)
+        if expires is not None:
+            self.expires = (
+                expires if self.expires is None else min(self.expires, expires)
+            )
+
     def all_tags(self) -> list[str]:
         tags = set(self.tags) | self.coarse
         for bucket in self.per_model.values():
@@ -168,8 +183,7 @@ def expires_at(moment: datetime | None) -> None:
         return
     deps.declared = True
     if moment is not None:
-        when = moment.timestamp()
-        deps.expires = when if deps.expires is None else min(deps.expires, when)
+        deps.merge((), moment.timestamp())
 
 
 def track_instances(
@@ -244,7 +258,8 @@ class _LocalEntries:
 
     Only a copy: an entry is served only after its tags' versions are read
     from the shared cache, so it is never staler than the shared one. Kept
-    to PAGE_CACHE_LOCAL_BYTES of content, least recently used dropped first.
+    to PAGE_CACHE_LOCAL_BYTES (entries' ``size``), least recently used
+    dropped first.
     """
 
     def __init__(self):
@@ -261,13 +276,12 @@ class _LocalEntries:
 
     def put(self, key, entry):
         limit = getattr(settings, "PAGE_CACHE_LOCAL_BYTES", 0)
-        size = len(entry["content"])
-        if size > limit:
+        if entry["size"] > limit:
             return
         with self._lock:
             self._drop(key)
             self._entries[key] = entry
-            self._bytes += size
+            self._bytes += entry["size"]
             while self._bytes > limit:
                 self._drop(next(iter(self._entries)))
 
@@ -283,10 +297,115 @@ class _LocalEntries:
     def _drop(self, key):
         entry = self._entries.pop(key, None)
         if entry is not None:
-            self._bytes -= len(entry["content"])
+            self._bytes -= entry["size"]
 
 
 _local = _LocalEntries()
+
+
+def _safe(call, *args, **kwargs):
+    try:
+        return call(*args, **kwargs)
+    except Exception:
+        logger.warning("page cache unavailable", exc_info=True)
+        return None
+
+
+def _current_entry(cache, entry) -> bool:
+    """Whether nothing the entry shows has changed (or will have, by now)."""
+    if entry["expires"] is not None and _now() >= entry["expires"]:
+        return False
+    tags = entry["tags"]
+    if not tags:
+        return True
+    return _safe(_read, cache, [_version_key(t) for t in tags]) == entry["versions"]
+
+
+def _lookup(cache, key):
+    """A current entry for ``key`` (this process's copy or the shared one)."""
+    entry = _local.get(key)
+    if entry is not None:
+        if _current_entry(cache, entry):
+            return entry
+        _local.discard(key)
+    entry = _safe(cache.get, key)
+    if entry is not None and _current_entry(cache, entry):
+        _local.put(key, entry)
+        return entry
+    return None
+
+
+def _generation(cache):
+    """Read before a render, compared after it (see GENERATION_KEY)."""
+    return _safe(_read, cache, [GENERATION_KEY])
+
+
+def _store(cache, key, entry, deps, generation) -> bool:
+    """Keep ``entry`` (a dict with its ``size``) with the versions of ``deps``."""
+    tags = deps.all_tags()
+    keys = [_version_key(t) for t in tags]
+    try:
+        *versions, now_generation = _read(cache, [*keys, GENERATION_KEY])
+        if generation is None or [now_generation] != generation:
+            return False  # something changed while this was rendered
+        missing = [k for k, v in zip(keys, versions, strict=True) if v is None]
+        if missing:
+            # add(), not set(): another process may be setting it too.
+            for k in missing:
+                cache.add(k, _new_token(), timeout=None)
+            versions = _read(cache, keys)
+        if None in versions:
+            return False
+        entry = {**entry, "tags": tags, "versions": versions, "expires": deps.expires}
+        timeout = settings.PAGE_CACHE_SECONDS
+        if deps.expires is not None:
+            timeout = max(1, min(timeout, int(deps.expires - _now()) + 1))
+        cache.set(key, entry, timeout=timeout)
+        _local.put(key, entry)
+        return True
+    except Exception:
+        logger.warning("page cache: could not store %s", key, exc_info=True)
+        return False
+
+
+# --- Fragments -----------------------------------------------------------------
+
+
+def fragment(name: str, compute: Callable[[], object]):
+    """``compute()``, kept until something it read changes.
+
+    The part of a page that costs most (an article's header, body, related
+    articles) is kept like a page: with the tags of what ``compute`` loaded
+    or declared, checked on every use. A page rendered with it depends on
+    those tags too. None is never kept (an article not found, not live).
+    FRAGMENT_CACHE=0 turns fragments off; the page cache is separate.
+    """
+    parent = _current.get()
+    if not getattr(settings, "FRAGMENT_CACHE", False):
+        return compute()
+    cache = _cache()
+    key = "pc:frag:" + hashlib.sha256(name.encode()).hexdigest()
+    entry = _lookup(cache, key)
+    if entry is not None:
+        if parent is not None:
+            parent.merge(entry["tags"], entry["expires"])
+        return entry["value"]
+    generation = _generation(cache)
+    deps = Dependencies()
+    token = _current.set(deps)
+    try:
+        value = compute()
+    finally:
+        _current.reset(token)
+    if parent is not None:
+        parent.merge(deps.all_tags(), deps.expires)
+    if value is not None:
+        size = len(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))
+        _store(cache, key, {"value": value, "size": size}, deps, generation)
+    return value
+
+
+# --- The middleware ----------------------------------------------------------
 
 
 class PageCacheMiddleware:
@@ -308,12 +427,12 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         key = _entry_key(request)
-        hit = self._lookup(cache, key)
+        hit = _lookup(cache, key)
         if hit is not None:
             return self._respond(request, hit)
         if request.method != "GET":
             return self.get_response(request)
-        generation = self._safe(_read, cache, [GENERATION_KEY])
+        generation = _generation(cache)
         deps = Dependencies()
         token = _current.set(deps)
         try:
@@ -321,40 +440,21 @@ class PageCacheMiddleware:
         finally:
             _current.reset(token)
         if deps.declared and _storable(response):
-            if self._store(cache, key, response, deps, generation):
+            if response.status_code == 200 and not response.has_header("ETag"):
+                set_response_etag(response)
+            entry = {
+                "status": response.status_code,
+                "content": response.content,
+                "size": len(response.content),
+                "headers": [
+                    (name, value)
+                    for name, value in response.headers.items()
+                    if name.lower() not in ("set-cookie", HEADER.lower())
+                ],
+            }
+            if _store(cache, key, entry, deps, generation):
                 response.headers[HEADER] = "miss"
         return response
-
-    @staticmethod
-    def _safe(call, *args, **kwargs):
-        try:
-            return call(*args, **kwargs)
-        except Exception:
-            logger.warning("page cache unavailable", exc_info=True)
-            return None
-
-    def _lookup(self, cache, key):
-        """A current entry for ``key``, or None."""
-        entry = _local.get(key)
-        if entry is not None:
-            if self._current(cache, entry):
-                return entry
-            _local.discard(key)
-        entry = self._safe(cache.get, key)
-        if entry is not None and self._current(cache, entry):
-            _local.put(key, entry)
-            return entry
-        return None
-
-    def _current(self, cache, entry) -> bool:
-        """Whether nothing the entry shows has changed (or will have, by now)."""
-        if entry["expires"] is not None and _now() >= entry["expires"]:
-            return False
-        tags = entry["tags"]
-        if not tags:
-            return True
-        current = self._safe(_read, cache, [_version_key(t) for t in tags])
-        return current == entry["versions"]
 
     @staticmethod
     def _respond(request, entry):
@@ -368,42 +468,3 @@ class PageCacheMiddleware:
                 request, etag=response.get("ETag"), response=response
             )
         return response
-
-    def _store(self, cache, key, response, deps, generation):
-        tags = deps.all_tags()
-        keys = [_version_key(t) for t in tags]
-        try:
-            *versions, now_generation = _read(cache, [*keys, GENERATION_KEY])
-            if generation is None or [now_generation] != generation:
-                return False  # something changed while this page was rendered
-            missing = [k for k, v in zip(keys, versions, strict=True) if v is None]
-            if missing:
-                # add(), not set(): another process may be setting it too.
-                for k in missing:
-                    cache.add(k, _new_token(), timeout=None)
-                versions = _read(cache, keys)
-            if None in versions:
-                return False
-            if response.status_code == 200 and not response.has_header("ETag"):
-                set_response_etag(response)
-            entry = {
-                "status": response.status_code,
-                "content": response.content,
-                "headers": [
-                    (name, value)
-                    for name, value in response.headers.items()
-                    if name.lower() not in ("set-cookie", HEADER.lower())
-                ],
-                "tags": tags,
-                "versions": versions,
-                "expires": deps.expires,
-            }
-            timeout = settings.PAGE_CACHE_SECONDS
-            if deps.expires is not None:
-                timeout = max(1, min(timeout, int(deps.expires - _now()) + 1))
-            cache.set(key, entry, timeout=timeout)
-            _local.put(key, entry)
-            return True
-        except Exception:
-            logger.warning("page cache: could not store a page", exc_info=True)
-            return False

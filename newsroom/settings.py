@@ -285,6 +285,10 @@ PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "300"))
 # an invalidation ever fail to reach the cache.
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "21600"))
+# The costly parts of pages (an article's header, body and related articles)
+# are kept the same way, so a page the page cache misses is cheap to render
+# again. FRAGMENT_CACHE=0 turns them off.
+FRAGMENT_CACHE = os.environ.get("FRAGMENT_CACHE", "1") != "0"
 # Each process keeps a copy of the pages it served last (up to this many
 # bytes), so a hit reads only the versions of the page's tags from Redis.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", "16000000"))

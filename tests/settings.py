@@ -29,6 +29,7 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"
 # URL, another article): off, except in the tests that turn it on
 # (tests/test_page_cache.py), which use Redis when REDIS_URL is set.
 PAGE_CACHE = False
+FRAGMENT_CACHE = False
 if os.environ.get("REDIS_URL"):
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -37,6 +37,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture(autouse=True)
 def page_cache(settings):
     settings.PAGE_CACHE = True
+    settings.FRAGMENT_CACHE = True
     settings.PAGE_CACHE_ALIAS = "pages"
     caches["pages"].clear()
     pagecache._local.clear()
@@ -275,7 +276,9 @@ def test_renaming_a_company_refreshes_its_pages_and_articles(client, desk):
     for url in showing:
         assert "騰訊集團" in html(client, url), url
     assert state(client, vanke.get_absolute_url()) == "hit"
-    assert state(client, desk["feature"].get_absolute_url()) == "hit"
+    # Every article page links company names in its body, so any company's
+    # names may change what it links: those pages are made again.
+    assert state(client, desk["feature"].get_absolute_url()) == "miss"
 
 
 def test_linking_a_company_refreshes_its_page(client, desk):
@@ -401,10 +404,10 @@ def test_the_local_copy_keeps_to_its_size_and_drops_the_oldest(settings):
     settings.PAGE_CACHE_LOCAL_BYTES = 250
     local = pagecache._LocalEntries()
     for name in "abc":
-        local.put(name, {"content": b"x" * 100})
+        local.put(name, {"size": 100})
     assert local.get("a") is None  # dropped: 300 bytes > 250
     assert local.get("b") is not None and local.get("c") is not None
-    local.put("huge", {"content": b"x" * 300})  # larger than the whole copy
+    local.put("huge", {"size": 300})  # larger than the whole copy
     assert local.get("huge") is None
 
 
@@ -414,3 +417,47 @@ def test_a_page_kept_locally_is_checked_against_the_shared_versions(client, desk
     # Another app server publishes a change: only the shared versions move.
     pagecache.invalidate([f"a:{desk['older'].pk}"])
     assert state(client, url) == "miss"
+
+
+# --- Fragments: the article's parts, with the page cache off --------------------
+
+
+def test_article_parts_are_kept_and_refreshed_like_pages(client, desk, settings):
+    settings.PAGE_CACHE = False
+    older = desk["older"]
+    url = older.get_absolute_url()
+    first = html(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        again = html(client, url)
+    assert len(queries) == 0
+    assert again == first
+    # Anything the parts show, changed, makes them again.
+    older.headline = "騰訊再度回購"
+    older.save()
+    assert "騰訊再度回購" in html(client, url)
+    desk["writer"].name = "林主筆"
+    desk["writer"].save()
+    assert "林主筆" in html(client, url)
+    brief = make_article(headline="騰訊新聞稿", kind=Article.Kind.BRIEF)
+    brief.companies.add(desk["tencent"])
+    workflow.publish(brief, by=desk["editor"])
+    assert "騰訊新聞稿" in html(client, url)  # related, and the next brief
+    workflow.unpublish(older, by=desk["editor"])
+    assert client.get(url).status_code == 404
+
+
+def test_a_preview_never_fills_or_reads_the_public_parts(client, desk, settings):
+    settings.PAGE_CACHE = False
+    draft = make_article(headline="未發佈草稿", kind=Article.Kind.BRIEF)
+    link = preview.create_link(draft, by=desk["editor"], hours=1)
+    assert "未發佈草稿" in html(client, preview.link_path(link))
+    assert client.get(f"/articles/{draft.pk}/").status_code == 404
+    # The public page of a live article never shows the preview banner.
+    older = desk["older"]
+    client.force_login(desk["editor"])
+    admin_preview = client.get(
+        reverse("admin:articles_article_preview", args=[older.pk])
+    )
+    assert admin_preview.status_code == 200
+    client.logout()
+    assert "preview-banner" not in html(client, older.get_absolute_url())
