@@ -38,11 +38,23 @@ for _kind, _prefix in _FEED_PATHS.items():
     ]
 
 root_urlpatterns = [
+    # An index of sections, each paginated (SITEMAP_PAGE_SIZE URLs a file):
+    # one file of every article would be megabytes at 100,000 of them.
     path(
         "sitemap.xml",
+        _public(sitemap_views.index),
+        {
+            "sitemaps": SITEMAPS,
+            "template_name": "sitemaps/sitemap_index.xml",
+            "sitemap_url_name": "sitemap-section",
+        },
+        name="sitemap",
+    ),
+    path(
+        "sitemap-<section>.xml",
         _public(sitemap_views.sitemap),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
-        name="sitemap",
+        name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",

@@ -42,7 +42,20 @@ def _to_second(value):
     return value.replace(microsecond=0) if value else value
 
 
-class ArticleSitemap(Sitemap):
+# URLs in one file of a section; sitemap.xml lists the files.
+SITEMAP_PAGE_SIZE = 5000
+
+
+class NewsroomSitemap(Sitemap):
+    limit = SITEMAP_PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        # Django's default reads every item of the section for the index's
+        # <lastmod>, which is optional: the sections' own files carry them.
+        return None
+
+
+class ArticleSitemap(NewsroomSitemap):
     def items(self):
         return _live_with_last_correction()
 
@@ -52,7 +65,7 @@ class ArticleSitemap(Sitemap):
         )
 
 
-class CompanySitemap(Sitemap):
+class CompanySitemap(NewsroomSitemap):
     def items(self):
         caching.depends_on("companies")
         return Company.objects.only("slug", "updated_at").order_by("pk")
@@ -61,7 +74,7 @@ class CompanySitemap(Sitemap):
         return _to_second(item.updated_at)
 
 
-class TagSitemap(Sitemap):
+class TagSitemap(NewsroomSitemap):
     """Tags that at least one live article carries."""
 
     def items(self):
@@ -78,7 +91,7 @@ class TagSitemap(Sitemap):
         return reverse("articles:tag", kwargs={"slug": item.slug})
 
 
-class AuthorSitemap(Sitemap):
+class AuthorSitemap(NewsroomSitemap):
     """Authors with at least one live article."""
 
     def items(self):
@@ -90,7 +103,7 @@ class AuthorSitemap(Sitemap):
         return Author.objects.filter(Exists(bylines_live)).order_by("pk")
 
 
-class ListSitemap(Sitemap):
+class ListSitemap(NewsroomSitemap):
     """The home page and the lists of briefs and features."""
 
     changefreq = "hourly"

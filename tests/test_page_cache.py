@@ -188,13 +188,13 @@ def test_editing_an_article_refreshes_the_pages_showing_it_and_no_other(client, 
         "/feeds/rss/",
     ]
     not_showing = [feature.get_absolute_url(), desk["vanke"].get_absolute_url()]
-    warm(client, *showing, *not_showing, "/sitemap.xml")
+    warm(client, *showing, *not_showing, "/sitemap-articles.xml")
 
     older.headline = "騰訊加快回購"
     older.save()
 
     # The sitemap gives its time of change.
-    assert state(client, "/sitemap.xml") == "miss"
+    assert state(client, "/sitemap-articles.xml") == "miss"
 
     for url in showing:
         assert state(client, url) == "miss", url
@@ -206,10 +206,10 @@ def test_editing_an_article_refreshes_the_pages_showing_it_and_no_other(client, 
 def test_a_page_loading_many_articles_depends_on_them_all(client, desk, monkeypatch):
     # Past the limit, the sitemap records one tag for all articles.
     monkeypatch.setattr(pagecache, "MAX_TAGS_PER_MODEL", 1)
-    warm(client, "/sitemap.xml")
+    warm(client, "/sitemap-articles.xml")
     desk["feature"].dek = "新的導語"
     desk["feature"].save()
-    assert state(client, "/sitemap.xml") == "miss"
+    assert state(client, "/sitemap-articles.xml") == "miss"
 
 
 def test_publishing_refreshes_lists_and_the_neighbours_it_joins(client, desk):
@@ -245,7 +245,7 @@ def test_unpublishing_removes_it_everywhere(client, desk):
     assert client.get(older.get_absolute_url()).status_code == 404
     for url in urls:
         assert "騰訊回購股份" not in html(client, url), url
-    assert "騰訊回購股份" not in html(client, "/sitemap.xml")
+    assert "騰訊回購股份" not in html(client, "/sitemap-articles.xml")
 
 
 def test_deleting_an_article_removes_it_everywhere(client, desk):

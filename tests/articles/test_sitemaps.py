@@ -37,6 +37,31 @@ def locations(document):
     return document.xpath("//sm:url/sm:loc/text()", namespaces=NS)
 
 
+def section_files(client):
+    """The files sitemap.xml (an index) lists, as paths."""
+    response = client.get(reverse("sitemap"))
+    assert response.status_code == 200
+    index = etree.fromstring(response.content)
+    assert index.tag == f"{{{NS['sm']}}}sitemapindex"
+    return [
+        loc.removeprefix(BASE)
+        for loc in index.xpath("//sm:sitemap/sm:loc/text()", namespaces=NS)
+    ]
+
+
+def sitemap_urls(client):
+    """Every URL of every section, each file valid against the schema."""
+    urls = []
+    for path in section_files(client):
+        urls += locations(valid_document(client.get(path), "sitemap.xsd"))
+    return urls
+
+
+def article_section(client):
+    (path,) = [p for p in section_files(client) if "articles" in p]
+    return valid_document(client.get(path), "sitemap.xsd")
+
+
 def hidden_articles(**shared):
     return [
         make_article(headline="草稿", **shared),
@@ -60,7 +85,7 @@ def test_sitemap_is_valid_and_lists_live_articles_and_every_public_list(client):
     hidden = hidden_articles(authors=[quiet_author])
     hidden[0].tags.add("草稿標籤")
 
-    urls = locations(valid_document(client.get(reverse("sitemap")), "sitemap.xsd"))
+    urls = sitemap_urls(client)
 
     assert BASE + live.get_absolute_url() in urls
     for article in hidden:
@@ -83,7 +108,7 @@ def test_sitemap_lastmod_follows_the_latest_correction(client):
         article=article, corrected_at=corrected_at, wrong="一", right="二"
     )
 
-    document = valid_document(client.get(reverse("sitemap")), "sitemap.xsd")
+    document = article_section(client)
 
     (lastmod,) = document.xpath(
         "//sm:url[sm:loc=$loc]/sm:lastmod/text()",
@@ -103,13 +128,31 @@ def test_sitemap_query_count_does_not_grow_with_articles(client):
 
     def count():
         with CaptureQueriesContext(connection) as queries:
-            assert client.get(reverse("sitemap")).status_code == 200
+            sitemap_urls(client)
         return len(queries)
 
     add(3)
     few = count()
     add(12)
     assert count() == few
+
+
+def test_sitemap_is_an_index_of_sections_of_bounded_size(client, monkeypatch):
+    from articles import sitemaps
+
+    monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
+    for _ in range(5):
+        make_article(status=PUBLISHED)
+    files = section_files(client)
+    article_files = [path for path in files if "articles" in path]
+    assert len(article_files) == 3  # 2 + 2 + 1
+    urls = [
+        u
+        for path in article_files
+        for u in locations(valid_document(client.get(path), "sitemap.xsd"))
+    ]
+    assert len(urls) == len(set(urls)) == 5
+    assert client.get("/sitemap-nonsense.xml").status_code == 404
 
 
 def test_news_sitemap_lists_live_articles_of_the_last_48_hours(client):
