@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run serve demo test test-only lint check-migrations messages clean
+.PHONY: install browser run serve demo test test-only lint check-migrations messages clean bench
 
 # Virtualenv with the project and its test tools; redone when pyproject.toml changes.
 install: $(BIN)/.installed
@@ -67,3 +67,8 @@ messages: install
 
 clean:
 	rm -rf $(VENV) var staticfiles
+
+# The public site under load on PostgreSQL and Redis, beside the Wagtail peer
+# and the static-file limit (bench/site.py; figures in var/bench/).
+bench: install
+	$(BIN)/python bench/site.py

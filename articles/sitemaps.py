@@ -43,7 +43,7 @@ def _to_second(value):
 
 
 # URLs in one file of a section; sitemap.xml lists the files.
-SITEMAP_PAGE_SIZE = 5000
+SITEMAP_PAGE_SIZE = 2000
 
 
 class NewsroomSitemap(Sitemap):

@@ -291,7 +291,7 @@ PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "21600"))
 FRAGMENT_CACHE = os.environ.get("FRAGMENT_CACHE", "1") != "0"
 # Each process keeps a copy of the pages it served last (up to this many
 # bytes), so a hit reads only the versions of the page's tags from Redis.
-PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", "16000000"))
+PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", "8000000"))
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
 PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "72"))
