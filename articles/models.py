@@ -380,10 +380,9 @@ class Article(models.Model):
             super().save(*args, **kwargs)
             # The index also reads tags, companies and the byline, which callers
             # save after this row in the same transaction: index at commit.
-            if not _indexing_deferred():  # the importer indexes in bulk itself
-                transaction.on_commit(
-                    functools.partial(_reindex_after_commit, self.pk), robust=True
-                )
+            transaction.on_commit(
+                functools.partial(_reindex_after_commit, self.pk), robust=True
+            )
         if renditions_due:
             image_tasks.schedule_renditions(self)
 
@@ -712,12 +711,6 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.article_id)
-
-
-def _indexing_deferred():
-    from .search.indexing import indexing_deferred
-
-    return indexing_deferred()
 
 
 def _reindex_after_commit(article_id):

@@ -1,15 +1,15 @@
 """What of an article goes into the index, and keeping the index current.
 
 ``Article.save()`` calls ``index_article`` once its transaction commits, so
-every path (admin, workflow, importer, commands, restore) keeps the index
-current, with the tags, companies and byline saved in the same transaction.
+every path through it (admin, workflow, commands, restore) keeps the index
+current, with the tags, companies and byline saved in the same transaction;
+the bulk writers (the importer, generate_fake_content) write their batches'
+documents themselves.
 Renaming a company, ticker, author or tag reindexes its articles through the
 receivers below; ``manage.py rebuild_search_index`` redoes everything.
 """
 
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from functools import partial
 
 from django.db import transaction
@@ -21,10 +21,6 @@ from .analysis import analysed_text
 from .backends import Document, get_backend
 
 BATCH_SIZE = 500
-
-# Set while a caller indexes the articles it saves itself, in bulk (the
-# importer): Article.save() then schedules no reindex of its own.
-_deferred: ContextVar[bool] = ContextVar("articles_search_deferred", default=False)
 
 
 def _articles():
@@ -86,26 +82,6 @@ def index_articles(article_ids: Iterable[int] | None = None) -> int:
         get_backend().write([document_for(article) for article in batch])
         count += len(batch)
     return count
-
-
-@contextmanager
-def deferred_indexing():
-    """Within this block ``Article.save()`` schedules no reindex at commit.
-
-    The caller must index what it saved itself once its relations are written
-    (``index_articles(ids)``, or ``document_from`` and ``write_documents``):
-    the importer does, per batch of articles.
-    """
-    token = _deferred.set(True)
-    try:
-        yield
-    finally:
-        _deferred.reset(token)
-
-
-def indexing_deferred() -> bool:
-    """Whether ``Article.save()`` leaves the reindex to its caller now."""
-    return _deferred.get()
 
 
 def _batches(article_ids) -> Iterator[list]:
