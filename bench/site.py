@@ -181,6 +181,10 @@ class Server:
             **MODES[self.mode],
             WEB_CONCURRENCY="2",
             GUNICORN_BIND=f"127.0.0.1:{PORT}",
+            # No recycling during a run (the peer has none either): at cached
+            # rates a worker would restart every minute or so, and the RSS
+            # after the run would be a young worker's.
+            GUNICORN_MAX_REQUESTS="0",
         )
         run(["redis-cli", "-u", REDIS_URL, "flushdb"], capture_output=True)
         self.process = subprocess.Popen(
@@ -370,7 +374,8 @@ def ratios(table):
     cold = table.get("newsroom-cold", {})
     uncached = table.get("newsroom-uncached", {})
     cached = table.get("newsroom-cached", {})
-    peer = table.get("wagtail", {})
+    # The peer's harness names itself wagtail-<database>.
+    peer = next((t for app, t in table.items() if app.startswith("wagtail")), {})
 
     def rps(group, target):
         return group.get(target, {}).get("rps")
@@ -416,7 +421,8 @@ def markdown(results):
     ]
     for app, targets in results["table"].items():
         for target, row in targets.items():
-            queries = results["queries"].get(target, "") if app != "wagtail" else ""
+            ours = app.startswith("newsroom")
+            queries = results["queries"].get(target, "") if ours else ""
             if row.get("failed"):
                 lines.append(f"| {app} | {target} | failed | | | | {queries} |")
                 continue
