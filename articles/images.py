@@ -21,11 +21,14 @@ Every output has EXIF orientation applied and carries no metadata at all:
 no EXIF (GPS position, camera serial, capture time), XMP, IPTC, comments or
 text chunks; colours are converted to sRGB and the ICC profile dropped.
 
-The original upload is rewritten the same way (oriented, metadata stripped),
-whenever it carries any metadata, before it is stored: MEDIA is served
-publicly by the web server, CDN or S3, and the original's URL is guessable
-from its upload path (``articles/%Y/%m/<file name>``), so a stripped
-rendition beside an original full of GPS data would protect nobody.
+A new upload is re-encoded before it is stored, never copied: oriented, in
+its own format (every frame of an animation), with none of the metadata
+above and nothing after the end of the picture. MEDIA is served publicly by
+the web server, CDN or S3, and the original's URL is guessable from its
+upload path (``articles/%Y/%m/<file name>``), so a stripped rendition beside
+an original full of GPS data and camera serial numbers would protect nobody.
+An original already in storage is rewritten only when it still carries
+metadata (``make_renditions`` cleans old uploads that way).
 
 When an image is removed or replaced, the row's rendition list is dropped or
 remade; the old files stay in storage (content-addressed, they may be shared
@@ -41,6 +44,8 @@ from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
 from PIL import Image, ImageCms, ImageOps
+
+from .validators import pixel_limit
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +67,15 @@ ORIGINAL_OPTIONS = {
     "WEBP": {"quality": 92, "method": 4},
     "PNG": {"optimize": True},
     "GIF": {},
+}
+# The format an original is written back in; a JPEG with a multi-picture index
+# (phones' gain maps and depth maps) keeps its first picture only.
+ORIGINAL_FORMATS = {
+    "JPEG": "JPEG",
+    "MPO": "JPEG",
+    "PNG": "PNG",
+    "WEBP": "WEBP",
+    "GIF": "GIF",
 }
 # Keys Pillow puts in ``Image.info`` that describe the encoding, not the picture's
 # origin. Anything else (exif, xmp, comment, icc_profile, PNG text...) counts as
@@ -102,8 +116,9 @@ class Result:
 def open_image(data: bytes) -> Image.Image:
     """``data`` as a Pillow image, refusing decompression bombs.
 
-    Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse there
-    too, since the renditions decode the whole image.
+    Pillow only warns between MAX_IMAGE_PIXELS and twice that; we refuse
+    there too, and over our own lower limit (articles/validators.py, width ×
+    height × frames), since the renditions decode the whole image.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -111,10 +126,11 @@ def open_image(data: bytes) -> Image.Image:
             image = Image.open(io.BytesIO(data))
         except Image.DecompressionBombWarning as exc:
             raise Image.DecompressionBombError(str(exc)) from exc
-    limit = Image.MAX_IMAGE_PIXELS
-    if limit and image.width * image.height > limit:
+    limit = pixel_limit()
+    frames = getattr(image, "n_frames", 1)
+    if image.width * image.height * frames > limit:
         raise Image.DecompressionBombError(
-            f"{image.width}x{image.height} pixels is over the limit of {limit}"
+            f"{image.width}x{image.height}x{frames} pixels is over the limit of {limit}"
         )
     return image
 
@@ -169,18 +185,39 @@ def prepare(image: Image.Image) -> Image.Image:
     return to_srgb(image)
 
 
+def reencode(image: Image.Image) -> bytes:
+    """``image`` written afresh in its own format: oriented, in sRGB, without
+    metadata or anything after the picture; an animation keeps its frames."""
+    fmt = ORIGINAL_FORMATS.get(image.format, "PNG")
+    buffer = io.BytesIO()
+    frames = getattr(image, "n_frames", 1) if fmt != "JPEG" else 1
+    if frames > 1:
+        loop = image.info.get("loop")
+        sequence, durations = [], []
+        for index in range(frames):
+            image.seek(index)
+            image.load()
+            durations.append(image.info.get("duration", 100))
+            sequence.append(to_srgb(ImageOps.exif_transpose(image.copy())))
+        options = {"save_all": True, "append_images": sequence[1:]}
+        options["duration"] = durations
+        if loop is not None:
+            options["loop"] = loop
+        sequence[0].save(buffer, fmt, **ORIGINAL_OPTIONS[fmt], **options)
+        return buffer.getvalue()
+    clean = prepare(image)
+    if fmt == "JPEG":
+        clean = flatten(clean)
+    clean.save(buffer, fmt, **ORIGINAL_OPTIONS[fmt])
+    return buffer.getvalue()
+
+
 def clean_original(image: Image.Image) -> bytes | None:
     """The original re-encoded oriented and without metadata, or None when it
     carries none (and so is kept byte for byte)."""
     if not has_metadata(image):
         return None
-    fmt = image.format if image.format in ORIGINAL_OPTIONS else "PNG"
-    clean = prepare(image)
-    if fmt == "JPEG":
-        clean = flatten(clean)
-    buffer = io.BytesIO()
-    clean.save(buffer, fmt, **ORIGINAL_OPTIONS[fmt])
-    return buffer.getvalue()
+    return reencode(image)
 
 
 def rendition_widths(width: int, widths) -> list[int]:
@@ -241,18 +278,19 @@ def needs_renditions(fieldfile, renditions) -> bool:
 def store_original(fieldfile) -> bytes:
     """The image's bytes without metadata, stored that way.
 
-    A new upload (not yet in storage) is stripped and stored; a stored
+    A new upload (not yet in storage) is re-encoded and stored; a stored
     original that still carries metadata is replaced (its name may change).
     """
     storage = fieldfile.storage
     if fieldfile._committed:
         with storage.open(fieldfile.name, "rb") as stored:
             data = stored.read()
+        cleaned = clean_original(open_image(data))
     else:
         upload = fieldfile.file
         upload.seek(0)
         data = upload.read()
-    cleaned = clean_original(open_image(data))
+        cleaned = reencode(open_image(data))
     if cleaned is not None:
         data = cleaned
     if not fieldfile._committed:

@@ -20,6 +20,7 @@ from taggit.managers import TaggableManager
 from newsroom.fields import LinesField
 
 from . import image_tasks, images
+from .image_fields import CheckedImageField
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
 from .validators import (
     validate_image_extension,
@@ -53,7 +54,7 @@ class Author(models.Model):
         help_text=_("ASCII, for the author's web address, e.g. chan-tai-man."),
     )
     bio = models.TextField(_("biography"), blank=True)
-    photo = models.ImageField(
+    photo = CheckedImageField(
         _("photo"),
         upload_to="authors/",
         blank=True,
@@ -228,7 +229,7 @@ class Article(models.Model):
     )
     body_text = models.TextField(_("body as plain text"), blank=True, editable=False)
 
-    hero_image = models.ImageField(
+    hero_image = CheckedImageField(
         _("hero image"),
         upload_to="articles/%Y/%m/",
         blank=True,

@@ -7,7 +7,8 @@ Writes, for issue 2026-W47:
   tag (``{{unsubscribe_url}}`` unless told otherwise) for the service to
   fill from recipients.csv;
 - ``recipients.csv``: email, script, unsubscribe_url for every active
-  subscriber, cells that a spreadsheet would run as a formula defused;
+  subscriber, cells that a spreadsheet would run as a formula defused
+  (newsroom/spreadsheets.py);
 - ``2026-W47.mbox`` (one message per subscriber), or with ``fmt="eml"`` an
   ``eml/`` folder with one ``<subscriber id>.eml`` each.
 
@@ -16,11 +17,16 @@ made, so memory stays flat however long the list.
 """
 
 import contextlib
-import csv
 import dataclasses
 import re
 import time
 from pathlib import Path
+
+from newsroom import spreadsheets
+
+# The shared writer defuses formulas; the old names, for callers that use them.
+from newsroom.spreadsheets import FORMULA_STARTS  # noqa: F401
+from newsroom.spreadsheets import safe_cell as csv_cell  # noqa: F401
 
 from .messages import IssueMessages, Recipient, format_date
 from .models import Issue, Subscriber
@@ -30,9 +36,6 @@ FORMATS = ("mbox", "eml")
 CHUNK_SIZE = 2000
 DEFAULT_MERGE_TAG = "{{unsubscribe_url}}"
 
-# A spreadsheet runs a cell starting with one of these as a formula (OWASP
-# "CSV injection"); a leading apostrophe makes it text.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # mboxrd: a body line starting "From " (after any ">") gets one more ">".
 _MBOX_FROM = re.compile(rb"^(>*From )", re.MULTILINE)
 
@@ -43,11 +46,6 @@ def _mbox_quoted(raw: bytes) -> bytes:
     if raw.startswith((b"From ", b">")) or b"\nFrom " in raw or b"\n>" in raw:
         return _MBOX_FROM.sub(rb">\1", raw)
     return raw
-
-
-def csv_cell(value: str) -> str:
-    """``value``, made safe to open in a spreadsheet."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 @dataclasses.dataclass
@@ -106,7 +104,7 @@ def export_issue(
         csv_file = stack.enter_context(
             open(csv_path, "w", encoding="utf-8", newline="")
         )
-        writer = csv.writer(csv_file)
+        writer = spreadsheets.writer(csv_file)
         writer.writerow(["email", "script", "unsubscribe_url"])
         mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
         for pk, email, script in subscribers:
@@ -114,9 +112,7 @@ def export_issue(
                 Recipient(pk=pk, email=email, script=script), date=date
             )
             script = messages.script_for(personal.recipient)
-            writer.writerow(
-                [csv_cell(email), script, csv_cell(personal.unsubscribe_url)]
-            )
+            writer.writerow([email, script, personal.unsubscribe_url])
             if mbox is not None:
                 mbox.write(separator)
                 mbox.write(_mbox_quoted(personal.raw))
