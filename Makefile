@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run serve demo test test-only lint check-migrations messages clean bench
+.PHONY: install browser run serve demo test test-only lint check-migrations messages clean bench load
 
 # Virtualenv with the project and its test tools; redone when pyproject.toml changes.
 install: $(BIN)/.installed
@@ -25,6 +25,12 @@ browser:
 	  echo "Installing Debian's chromium for the browser tests"; \
 	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && apt-get install -y -qq chromium >/dev/null; \
 	  else sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null; fi; \
+	fi
+	@# A Chinese font, or the screenshots under var/screenshots/ show boxes.
+	@if ! fc-list :lang=zh | grep -q .; then \
+	  echo "Installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
+	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
+	  else sudo apt-get install -y -qq fonts-wqy-microhei >/dev/null; fi; \
 	fi
 	@if [ ! -d tests/browser/node_modules/axe-core ]; then \
 	  if ! command -v npm >/dev/null; then \
@@ -72,3 +78,8 @@ clean:
 # and the static-file limit (bench/site.py; figures in var/bench/).
 bench: install
 	$(BIN)/python bench/site.py
+
+# A 60-second spike on the cached site with a brief published during it: zero
+# errors, public headers, the brief on the home page (bench/load.py).
+load: install
+	$(BIN)/python bench/load.py

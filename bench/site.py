@@ -90,6 +90,7 @@ def django_env(**extra) -> dict:
         "DEBUG": "0",
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "STATIC_ROOT": str(VAR / "static"),
         "LOG_LEVEL": "WARNING",
         "GUNICORN_LOG_LEVEL": "warning",

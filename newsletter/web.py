@@ -4,6 +4,8 @@ from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import render
 
+from newsroom.security import allows_inline_styles
+
 from . import rendering
 from .models import Issue
 
@@ -21,4 +23,8 @@ def issue_detail(request, week):
     )
     if issue is None:
         raise Http404("No sent issue for this week.")
-    return render(request, "newsletter/issue_detail.html", rendering.web_context(issue))
+    response = render(
+        request, "newsletter/issue_detail.html", rendering.web_context(issue)
+    )
+    # The e-mail's CSS is inlined (style attributes).
+    return allows_inline_styles(response)

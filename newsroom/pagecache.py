@@ -56,6 +56,7 @@ from django.utils.cache import get_conditional_response, set_response_etag
 # Never stored: the desk, previews, the language switch (the same list keeps
 # them private for browsers and CDNs).
 from newsroom.middleware import PRIVATE_PREFIXES
+from newsroom.security import used_nonce
 
 logger = logging.getLogger(__name__)
 
@@ -439,7 +440,8 @@ class PageCacheMiddleware:
             response = self.get_response(request)
         finally:
             _current.reset(token)
-        if deps.declared and _storable(response):
+        # A page that drew a CSP nonce is this request's alone.
+        if deps.declared and _storable(response) and not used_nonce(request):
             if response.status_code == 200 and not response.has_header("ETag"):
                 set_response_etag(response)
             entry = {

@@ -8,14 +8,42 @@ request gives /zh-hans/ URLs.
 
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.discovery_urls import feed_urlpatterns, root_urlpatterns
 from newsroom.editions import edition_patterns
+from newsroom.security import PasswordResetForm, security_txt
 
 urlpatterns = [
+    # Password reset for the desk, as Django's admin documents it (the login
+    # page links to it). Answers the same for known and unknown addresses.
+    path(
+        "admin/password_reset/",
+        auth_views.PasswordResetView.as_view(
+            form_class=PasswordResetForm,
+            extra_email_context={"site_name": settings.NEWSROOM_NAME},
+        ),
+        name="admin_password_reset",
+    ),
+    path(
+        "admin/password_reset/done/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "admin/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "admin/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
     path("admin/", admin.site.urls),
+    path(".well-known/security.txt", security_txt, name="security-txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Sitemaps and robots.txt: once, at the root.
     *root_urlpatterns,

@@ -12,6 +12,8 @@ os.environ.setdefault("SECRET_KEY", "tests-only-not-secret")
 os.environ.setdefault("ALLOWED_HOSTS", "testserver,localhost,127.0.0.1")
 os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="newsroom-test-media-"))
 os.environ.setdefault("SECURE_COOKIES", "0")
+# The test client speaks plain HTTP; production redirects to HTTPS.
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 
 from newsroom.settings import *  # noqa: E402,F403
 
@@ -41,3 +43,5 @@ else:
         "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
         "LOCATION": "pages",
     }
+# django-axes logs every login at INFO; tests log in thousands of times.
+LOGGING["loggers"]["axes"] = {"level": "WARNING"}  # noqa: F405

@@ -118,6 +118,7 @@ def servers(transactional_db, tmp_path):
         "SECRET_KEY": "scale-out-test-" + "x" * 40,
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "DATABASE_URL": database_url(),
         "REDIS_URL": REDIS_URL,
         "CACHE_KEY_PREFIX": prefix,

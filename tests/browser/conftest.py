@@ -101,12 +101,17 @@ class Contexts:
         self.opened = []
         self.errors = []
 
-    def new(self, user=None):
+    def new(self, user=None, **options):
+        """A context, logged in as ``user`` if given. The site's
+        Content-Security-Policy applies (a violation is a console error, so
+        the test fails) unless ``bypass_csp=True`` is passed, which only a
+        test that injects its own script (axe-core) needs."""
         context = self.browser.new_context(
             base_url=self.live_server.url,
             locale="zh-TW",
             timezone_id="Asia/Hong_Kong",
             viewport={"width": 1280, "height": 900},
+            **options,
         )
         context.set_default_timeout(TIMEOUT_MS)
         # No favicon exists; its 404 would show up as a console error.

@@ -83,6 +83,11 @@ def test_rich_text_editor_loads_and_cleans_paste(contexts):
     for bad in ("<script", "alert", "onclick", "onerror", "<img"):
         assert bad not in article.body
     assert dialogs == []
+    # The browser met the pasted onerror handler while the editor parsed the
+    # paste, and the Content-Security-Policy refused to run it: that console
+    # error is the defence working; anything else is a failure.
+    refused = "Executing inline event handler violates the following Content"
+    contexts.errors[:] = [error for error in contexts.errors if refused not in error]
     assert contexts.errors == []
 
 
