@@ -2,6 +2,10 @@
 
 Every feed starts from ``Article.objects.live()`` and runs the same few
 queries however many items, authors and tags it carries.
+
+Feed readers render an RSS description and an Atom summary as HTML, so the
+plain text we put there (a dek, a company's name) is escaped first; titles,
+names and categories are plain text to readers and go out as typed.
 """
 
 from django.conf import settings
@@ -9,6 +13,7 @@ from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext as _
 from taggit.models import Tag
 
@@ -18,6 +23,33 @@ from . import caching, seo
 from .models import Article, Author
 
 FEED_LENGTH = 20
+
+
+def _xml_safe(value):
+    if isinstance(value, str):
+        return seo.xml_text(value)
+    if isinstance(value, list | tuple):
+        return [_xml_safe(v) for v in value]
+    return value
+
+
+class _XmlSafe:
+    """A feed generator that drops what XML cannot carry, instead of failing
+    the whole feed over one control character in a headline or a name."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **{k: _xml_safe(v) for k, v in kwargs.items()})
+
+
+class RssFeed(_XmlSafe, Rss201rev2Feed):
+    pass
+
+
+class AtomFeed(_XmlSafe, Atom1Feed):
+    pass
 
 
 def feed_articles(articles):
@@ -31,7 +63,7 @@ def feed_articles(articles):
 class ArticleFeed(Feed):
     """Every live article, newest first; subclasses narrow it down."""
 
-    feed_type = Rss201rev2Feed
+    feed_type = RssFeed
 
     def articles(self, obj):
         return Article.objects.live()
@@ -46,12 +78,18 @@ class ArticleFeed(Feed):
     def title(self, obj):
         return f"{settings.NEWSROOM_NAME} · {self.label(obj)}"
 
-    def description(self, obj):
+    def about(self, obj):
+        """What the feed is, as plain text."""
         return _("The latest news from %(name)s.") % {"name": settings.NEWSROOM_NAME}
 
+    def description(self, obj):
+        # RSS readers render the channel's description as HTML.
+        return escape(self.about(obj))
+
     def subtitle(self, obj):
-        # Atom's name for the feed's description; RSS ignores it.
-        return self.description(obj)
+        # Atom's name for the feed's description, plain text there; RSS
+        # ignores it.
+        return self.about(obj)
 
     def link(self, obj):
         return reverse("articles:home")
@@ -67,7 +105,8 @@ class ArticleFeed(Feed):
         return item.headline
 
     def item_description(self, item):
-        return seo.description(item)
+        # HTML to readers (RSS <description>, Atom <summary type="html">).
+        return escape(seo.description(item))
 
     def item_link(self, item):
         return item.get_absolute_url()
@@ -96,7 +135,7 @@ class BriefsFeed(ArticleFeed):
     def label(self, obj):
         return _("Briefs")
 
-    def description(self, obj):
+    def about(self, obj):
         return _("Short news briefs from %(name)s.") % {"name": settings.NEWSROOM_NAME}
 
     def link(self, obj):
@@ -113,7 +152,7 @@ class FeaturesFeed(ArticleFeed):
     def label(self, obj):
         return _("Features")
 
-    def description(self, obj):
+    def about(self, obj):
         return _("Long-form features from %(name)s.") % {"name": settings.NEWSROOM_NAME}
 
     def link(self, obj):
@@ -133,7 +172,7 @@ class CompanyFeed(ArticleFeed):
     def label(self, obj):
         return obj.name
 
-    def description(self, obj):
+    def about(self, obj):
         return _("News about %(company)s from %(name)s.") % {
             "company": obj.name,
             "name": settings.NEWSROOM_NAME,
@@ -156,7 +195,7 @@ class TagFeed(ArticleFeed):
     def label(self, obj):
         return obj.name
 
-    def description(self, obj):
+    def about(self, obj):
         return _("News tagged %(tag)s from %(name)s.") % {
             "tag": obj.name,
             "name": settings.NEWSROOM_NAME,
@@ -179,7 +218,7 @@ class AuthorFeed(ArticleFeed):
     def label(self, obj):
         return obj.name
 
-    def description(self, obj):
+    def about(self, obj):
         return _("Articles by %(author)s for %(name)s.") % {
             "author": obj.name,
             "name": settings.NEWSROOM_NAME,
@@ -194,7 +233,7 @@ def atom(feed_class):
     return type(
         feed_class.__name__.replace("Feed", "AtomFeed"),
         (feed_class,),
-        {"feed_type": Atom1Feed},
+        {"feed_type": AtomFeed},
     )
 
 

@@ -42,7 +42,23 @@ _EMPTY_BLOCK_RE = re.compile(
 _IMG_WITHOUT_SRC_RE = re.compile(r"<img(?![^>]*\ssrc=\")[^>]*>")
 
 
+# What a browser ignores in a URL before reading it (WHATWG URL standard):
+# C0 controls and spaces around it, tabs and newlines anywhere.
+_URL_EDGES = "".join(chr(c) for c in range(0x21))
+_URL_IGNORED_RE = re.compile(r"[\t\n\r]")
+
+
+def _is_protocol_relative(url: str) -> bool:
+    """Whether a browser reads ``url`` as //host/...: another site, on a page of
+    ours. nh3 passes it as a relative URL; a backslash counts as a slash."""
+    url = _URL_IGNORED_RE.sub("", url.strip(_URL_EDGES)).replace("\\", "/")
+    return url.startswith("//")
+
+
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
+    if element == "a" and attribute == "href":
+        # A link elsewhere says where it goes (https://...).
+        return None if _is_protocol_relative(value) else value
     if element == "img" and attribute == "src":
         # Only our own media: a remote image leaks readers to a third party
         # and can change after an editor has checked it.

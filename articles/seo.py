@@ -5,6 +5,8 @@ for the article page; the description and modification time shared with the
 feeds and sitemaps, so every machine reader sees the same dates.
 """
 
+import re
+
 from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
@@ -35,6 +37,17 @@ OG_DEFAULT_LOCALE = "zh_HK"
 
 # BCP 47 tags of the article's script, for inLanguage.
 SCRIPT_LANGUAGE = {"zh-Hant": "zh-Hant-HK", "zh-Hans": "zh-Hans", "en": "en"}
+
+
+# Characters XML 1.0 cannot carry at all, not even escaped. A control
+# character pasted into a headline (Word's vertical tab) would otherwise make a
+# feed fail and a sitemap unreadable.
+_NOT_XML_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_text(value: str) -> str:
+    """``value`` without the characters XML 1.0 forbids."""
+    return _NOT_XML_RE.sub("", value) if value else value
 
 
 def ticker_symbol(ticker) -> str:

@@ -85,7 +85,8 @@ class TagSitemap(NewsroomSitemap):
             content_type=ContentType.objects.get_for_model(Article),
             object_id__in=Article.objects.live().values("pk"),
         )
-        return Tag.objects.filter(Exists(tagged_live)).order_by("pk")
+        # A tag without a slug (made before tags needed one) has no page.
+        return Tag.objects.filter(Exists(tagged_live)).exclude(slug="").order_by("pk")
 
     def location(self, item):
         return reverse("articles:tag", kwargs={"slug": item.slug})
@@ -157,6 +158,7 @@ class NewsSitemap(Sitemap):
             article = url["item"]
             url["news_language"] = NEWS_LANGUAGES.get(article.script, "zh-tw")
             url["news_publication_date"] = seo.iso(article.publish_at)
+            url["news_title"] = seo.xml_text(article.headline)
         return urls
 
 

@@ -23,6 +23,7 @@ from django.utils.html import escape
 
 from companies.tickers import find_tickers, unique_tickers
 
+from ..tagging import has_address
 from . import cleaning
 from .tables import (
     Table,
@@ -336,7 +337,9 @@ def _ticker_line(text: str) -> list[str]:
 
 
 def _hashtags(text: str) -> list[str]:
-    return [tag.strip() for tag in _HASHTAG_RE.findall(text) if not tag.isdigit()]
+    tags = (tag.strip() for tag in _HASHTAG_RE.findall(text))
+    # #2 is a number, #{{ or #-- no tag: neither would get a page.
+    return [tag for tag in tags if not tag.isdigit() and has_address(tag)]
 
 
 def _hashtag_line(text: str) -> list[str]:

@@ -103,6 +103,31 @@ def test_embedding_and_form_elements_are_removed(html, tag):
     assert cleaned.startswith("<p>內文</p>")
 
 
+@pytest.mark.parametrize(
+    "href",
+    [
+        "//evil.example/x",
+        " //evil.example/x",
+        "\t//evil.example/x",
+        "/&#x09;/evil.example/x",
+        "/\\evil.example/x",
+        "\\\\evil.example/x",
+        "\\/evil.example/x",
+    ],
+)
+def test_protocol_relative_link_loses_its_href(href):
+    # A browser reads these as //evil.example: another site, unannounced.
+    cleaned = sanitize_html(f'<p><a href="{href}">連結</a></p>')
+    assert "href" not in cleaned
+    assert "evil.example" not in cleaned
+    assert "連結" in cleaned
+
+
+@pytest.mark.parametrize("href", ["/articles/1/", "#notes", "?page=2", "a/b", "/"])
+def test_relative_link_within_the_site_is_kept(href):
+    assert f'href="{href}"' in sanitize_html(f'<a href="{href}">x</a>')
+
+
 def test_links_get_noopener():
     cleaned = sanitize_html('<a href="https://example.com" target="_blank">x</a>')
     assert cleaned == '<a href="https://example.com" rel="noopener noreferrer">x</a>'

@@ -50,6 +50,12 @@ def test_hashtags_become_tags_and_leave_the_body(export):
     assert "#" not in export[0].body_text
 
 
+def test_hashtags_of_punctuation_alone_are_no_tags():
+    # A tag without a slug has no page, and every page linking it would fail.
+    text = samples.CMS_EXPORT.replace("#電動車 #出海", "#電動車 #{{ #-- #出海")
+    assert parse(text).articles[0].tags == ["電動車", "出海"]
+
+
 def test_short_line_between_paragraphs_is_a_subhead(export):
     assert ("h2", "歐洲市場的挑戰") in [(b.kind, b.text) for b in export[0].blocks]
 
