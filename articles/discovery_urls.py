@@ -6,6 +6,7 @@ site's root. Names carry no namespace: "feed-…", "sitemap", "news-sitemap",
 "robots".
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_control
@@ -13,8 +14,11 @@ from django.views.decorators.cache import cache_control
 from . import feeds
 from .sitemaps import SITEMAPS, NewsSitemap, robots_txt
 
-# A CDN may keep feeds and sitemaps for a few minutes through a news spike.
-_public = cache_control(public=True, max_age=300)
+# A CDN may keep feeds and sitemaps for a few minutes through a news spike,
+# and serve them stale while it fetches a fresh copy.
+_public = cache_control(
+    public=True, max_age=300, stale_while_revalidate=settings.PUBLIC_STALE_SECONDS
+)
 
 _FEED_PATHS = {
     "latest": "feeds/",

@@ -19,6 +19,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
+from . import workflow
 from .importing import decoding
 from .importing.report import reason_label
 from .importing.storing import ImportOptions, import_upload
@@ -117,6 +118,12 @@ class ImportRecordAdmin(admin.ModelAdmin):
     ]
     readonly_fields = fields
     change_list_template = "admin/articles/importrecord/change_list.html"
+
+    def get_queryset(self, request):
+        # A record shows the raw copy: only of articles the person may see.
+        return workflow.visible_to(
+            request.user, super().get_queryset(request), via="article__"
+        )
 
     # Read-only: a record is what arrived; editing it would defeat the point.
 

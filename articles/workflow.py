@@ -13,6 +13,11 @@ log entry cannot be skipped by taking another path.
 
 Editors may also publish straight from draft: at market open a brief an
 editor wrote needs no second pair of eyes from the same desk.
+
+Who may see, edit and approve (``can_view``, ``can_edit``, ``check``) is
+decided here too, and an edit that needs approval again is sent back for it
+(``content_edited``): a scheduled article is approved copy, and only someone
+who may publish can change it and keep the schedule.
 """
 
 from collections.abc import Callable
@@ -21,10 +26,11 @@ from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Article, Transition
+from .models import Article, ArticleAuthor, Transition
 from .revisions import record_revision
 
 Status = Article.Status
@@ -120,12 +126,52 @@ def is_own(user, article: Article) -> bool:
     return article.pk is not None and article.bylines.filter(author__user=user).exists()
 
 
-def can_edit(user, article: Article) -> bool:
-    """Editors change any article; writers change their own drafts only."""
-    if not user.is_active or not user.has_perm("articles.change_article"):
+def can_view(user, article: Article) -> bool:
+    """Editors see every article; writers their own and what readers see.
+
+    Unpublished copy is often price-sensitive (results, deals): a colleague's
+    draft, or a story scheduled for the market's open, is need-to-know.
+    """
+    if not user.is_active or not (
+        user.has_perm("articles.view_article")
+        or user.has_perm("articles.change_article")
+    ):
         return False
     if user.has_perm(EDIT_ANY_PERMISSION):
         return True
+    return article.pk is None or article.is_live or is_own(user, article)
+
+
+def visible_to(user, queryset: QuerySet, *, via: str = "") -> QuerySet:
+    """The rows of ``queryset`` whose article ``can_view`` lets ``user`` see.
+
+    ``via``: the path from the queryset's model to the article, e.g.
+    ``"article__"`` for import records; empty for articles.
+    """
+    if not user.is_active:
+        return queryset.none()
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return queryset
+    bylined = ArticleAuthor.objects.filter(author__user=user).values("article_id")
+    live = Article.objects.live().values("pk")
+    return queryset.filter(
+        Q(**{f"{via}created_by": user})
+        | Q(**{f"{via}pk__in": bylined})
+        | Q(**{f"{via}pk__in": live})
+    )
+
+
+def can_edit(user, article: Article) -> bool:
+    """Editors change any article; writers change their own drafts only.
+
+    What readers see now changes only by someone who may publish (a
+    correction is a publishing decision); ``content_edited`` sends a
+    scheduled article edited by anyone else back for approval.
+    """
+    if not user.is_active or not user.has_perm("articles.change_article"):
+        return False
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return not article.is_live or can_publish(user)
     if article.pk is None:
         return user.has_perm("articles.add_article")
     return article.status == Status.DRAFT and is_own(user, article)
@@ -133,6 +179,19 @@ def can_edit(user, article: Article) -> bool:
 
 def can_publish(user) -> bool:
     return user.is_active and user.has_perm(PUBLISH_PERMISSION)
+
+
+def can_delete(user, article: Article | None = None) -> bool:
+    """Deleting loses edits for good: editors only, and a published (live or
+    scheduled) article only by someone who may publish, as deleting it takes
+    it off the site."""
+    if not (
+        user.is_active
+        and user.has_perm("articles.delete_article")
+        and user.has_perm(EDIT_ANY_PERMISSION)
+    ):
+        return False
+    return article is None or article.status != Status.PUBLISHED or can_publish(user)
 
 
 def check(action: Action | str, article: Article, user) -> Action:
@@ -206,20 +265,73 @@ def apply(
                 _("Only publishing or rescheduling takes a publish time.")
             )
         fresh.status = action.target
-        fresh.updated_by = by
-        fresh.save()
-        transition = Transition.objects.create(
-            article=fresh,
-            action=action.name,
-            from_status=from_status,
-            to_status=action.target,
-            publish_at=fresh.publish_at if action.target == Status.PUBLISHED else None,
+        transition = _save_and_log(
+            fresh, action.name, from_status, by=by, at=now, note=note
+        )
+    _copy_state(fresh, article)
+    return transition
+
+
+def content_edited(article: Article, *, by) -> Transition | None:
+    """Check an edit of ``article``'s content, saved by ``by``; withdraw approval.
+
+    Call in the transaction that saved the edit, after saving it. Raises
+    TransitionNotAllowed if ``by`` may not edit the article as it is now (the
+    transaction then rolls the edit back). A scheduled article edited by
+    someone who may not publish goes back to review, its publish time
+    cleared: what an editor approved is no longer what would go out. Returns
+    that Transition, or None when the status stays (an edit by someone who
+    may publish keeps the schedule: saving it is approving it).
+    """
+    with transaction.atomic():
+        fresh = Article.objects.select_for_update().get(pk=article.pk)
+        if not can_edit(by, fresh):
+            raise TransitionNotAllowed(
+                _("You may not edit this article while it is %(status)s.")
+                % {"status": fresh.display_status}
+            )
+        if not fresh.is_scheduled or can_publish(by):
+            return None
+        now = timezone.now()
+        fresh.status = Status.REVIEW
+        fresh.publish_at = None
+        if fresh.first_published_at is not None and fresh.first_published_at > now:
+            # Set when it was scheduled; it never went out.
+            fresh.first_published_at = None
+        transition = _save_and_log(
+            fresh,
+            "edit_sent_back",
+            Status.PUBLISHED,
             by=by,
             at=now,
-            note=note,
+            note=str(_("Edited after approval: sent back for approval.")),
         )
-        record_revision(fresh, by=by)
-    # Let the caller's object reflect the change.
+    _copy_state(fresh, article)
+    return transition
+
+
+def _save_and_log(
+    fresh: Article, action: str, from_status: str, *, by, at: datetime, note: str
+) -> Transition:
+    """Save the locked row's new status; log it and keep a revision."""
+    fresh.updated_by = by
+    fresh.save()
+    transition = Transition.objects.create(
+        article=fresh,
+        action=action,
+        from_status=from_status,
+        to_status=fresh.status,
+        publish_at=fresh.publish_at if fresh.status == Status.PUBLISHED else None,
+        by=by,
+        at=at,
+        note=note,
+    )
+    record_revision(fresh, by=by)
+    return transition
+
+
+def _copy_state(fresh: Article, article: Article) -> None:
+    """Let the caller's object reflect the change."""
     for field in (
         "status",
         "publish_at",
@@ -229,7 +341,6 @@ def apply(
         "updated_at",
     ):
         setattr(article, field, getattr(fresh, field))
-    return transition
 
 
 def submit(article: Article, *, by, note: str = "") -> Transition:

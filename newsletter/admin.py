@@ -235,7 +235,12 @@ class IssueAdmin(admin.ModelAdmin):
 
     # --- actions ---------------------------------------------------------------
 
-    @admin.action(description=_("Fill with the week's articles (empty issues)"))
+    # Both change issues: offered (and run, whatever is posted) only to
+    # people who may change them, not to those who may only look.
+    @admin.action(
+        description=_("Fill with the week's articles (empty issues)"),
+        permissions=["change"],
+    )
     def fill_selected(self, request, queryset):
         filled = 0
         for issue in queryset:
@@ -254,7 +259,7 @@ class IssueAdmin(admin.ModelAdmin):
             messages.SUCCESS if filled else messages.WARNING,
         )
 
-    @admin.action(description=_("Mark ready to send"))
+    @admin.action(description=_("Mark ready to send"), permissions=["change"])
     def mark_selected_ready(self, request, queryset):
         for issue in queryset:
             try:

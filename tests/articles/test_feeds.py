@@ -191,6 +191,7 @@ def test_feeds_may_be_cached_publicly(client):
 
     assert "public" in response["Cache-Control"]
     assert "max-age=300" in response["Cache-Control"]
+    assert "stale-while-revalidate=300" in response["Cache-Control"]
 
 
 def add_articles(n, author, company):
