@@ -29,8 +29,10 @@ browser:
 	@# A Chinese font, or the screenshots under var/screenshots/ show boxes.
 	@if ! fc-list :lang=zh | grep -q .; then \
 	  echo "Installing a Chinese font (fonts-wqy-microhei) for the browser screenshots"; \
-	  if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq fonts-wqy-microhei >/dev/null; \
-	  else sudo apt-get install -y -qq fonts-wqy-microhei >/dev/null; fi; \
+	  if [ "$$(id -u)" = 0 ]; then (apt-get update -qq && apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+	    || echo "No Chinese font could be installed: screenshots will show boxes"; \
+	  else (sudo apt-get update -qq && sudo apt-get install -y -qq fonts-wqy-microhei >/dev/null) \
+	    || echo "No Chinese font could be installed: screenshots will show boxes"; fi; \
 	fi
 	@if [ ! -d tests/browser/node_modules/axe-core ]; then \
 	  if ! command -v npm >/dev/null; then \

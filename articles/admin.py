@@ -5,11 +5,17 @@ buttons and actions the person is allowed to use and reports the outcome.
 """
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.db.models import Count
-from django.http import Http404, HttpResponseRedirect, JsonResponse
+from django.http import (
+    Http404,
+    HttpResponseNotAllowed,
+    HttpResponseRedirect,
+    JsonResponse,
+)
 from django.shortcuts import get_object_or_404
+from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
@@ -17,13 +23,30 @@ from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
-from taggit.models import Tag
+from js_asset.media import Media
 
 from companies.models import Company
 
-from . import company_links, preview, revisions, workflow
+from . import (
+    company_links,
+    preview,
+    quick_actions,
+    revisions,
+    scheduling,
+    tagging,
+    workflow,
+)
+from .dashboard import DeskFilter
 from .forms import ArticleAdminForm, PreviewLinkForm
-from .models import Article, ArticleAuthor, Author, Correction, PreviewLink, Revision
+from .models import (
+    Article,
+    ArticleAuthor,
+    Author,
+    Correction,
+    PreviewLink,
+    Revision,
+    StaleArticleError,
+)
 from .search_admin import SearchIndexAdminMixin
 
 admin.site.site_header = _("Newsroom editorial desk")
@@ -179,7 +202,15 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         "updated_at",
     ]
     list_display_links = ["headline"]
-    list_filter = [StatusFilter, "kind", AuthorFilter, TagFilter, "companies", "script"]
+    list_filter = [
+        StatusFilter,
+        DeskFilter,
+        "kind",
+        AuthorFilter,
+        TagFilter,
+        "companies",
+        "script",
+    ]
     search_fields = ["headline", "title_en", "dek", "body_text"]
     date_hierarchy = "publish_at"
     autocomplete_fields = ["companies"]
@@ -192,8 +223,8 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
     ]
     readonly_fields = [
         "status_badge",
-        "publish_at",
-        "first_published_at",
+        "publish_time_hk",
+        "first_published_hk",
         "version",
         "created_by",
         "updated_by",
@@ -221,8 +252,8 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             {
                 "fields": [
                     "status_badge",
-                    "publish_at",
-                    "first_published_at",
+                    "publish_time_hk",
+                    "first_published_hk",
                     "version",
                     "created_by",
                     "updated_by",
@@ -235,7 +266,22 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
     # --- list -----------------------------------------------------------------
 
     def get_queryset(self, request):
+        # The list, its search and its bulk actions see only these.
+        return workflow.visible_to(request.user, self._all_articles(request))
+
+    def _all_articles(self, request):
         return super().get_queryset(request).with_bylines()
+
+    def get_object(self, request, object_id, from_field=None):
+        # Any article by its id: one the person may not see is refused by
+        # has_view_permission (403), not reported as deleted.
+        opts = Article._meta
+        field = opts.pk if from_field is None else opts.get_field(from_field)
+        try:
+            value = field.to_python(object_id)
+            return self._all_articles(request).get(**{field.name: value})
+        except (Article.DoesNotExist, ValidationError, ValueError):
+            return None
 
     @admin.display(description=_("status"), ordering="status")
     def status_badge(self, obj):
@@ -253,7 +299,53 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("publish time"), ordering="publish_at")
     def publish_time(self, obj):
-        return _when(obj.publish_at)
+        countdown = scheduling.goes_live_in(obj.publish_at) if obj.is_scheduled else ""
+        if not countdown:
+            return _when(obj.publish_at)
+        return format_html(
+            '{}<br><span class="nr-countdown">{}</span>',
+            _when(obj.publish_at),
+            countdown,
+        )
+
+    @admin.display(description=_("publish time"))
+    def publish_time_hk(self, obj):
+        countdown = scheduling.goes_live_in(obj.publish_at) if obj.is_scheduled else ""
+        if not countdown:
+            return scheduling.hk_time(obj.publish_at)
+        return format_html(
+            '{} <span class="nr-countdown">({})</span>',
+            scheduling.hk_time(obj.publish_at),
+            countdown,
+        )
+
+    @admin.display(description=_("first published"))
+    def first_published_hk(self, obj):
+        return scheduling.hk_time(obj.first_published_at)
+
+    def get_list_display(self, request):
+        if not workflow.can_publish(request.user):
+            return self.list_display
+        now = timezone.now()
+        shared = {
+            "presets": scheduling.preset_choices(now),
+            "now_input": scheduling.input_value(now),
+            "now_ms": int(now.timestamp() * 1000),
+        }
+
+        # Bound to this request (one ModelAdmin serves every thread).
+        @admin.display(description=_("quick actions"))
+        def quick_actions_column(obj):
+            controls = quick_actions.controls_for(obj, request.user)
+            if controls is None:
+                return ""
+            return render_to_string(
+                "admin/articles/article/includes/quick_actions.html",
+                {"qa": controls, **shared},
+                request=request,
+            )
+
+        return [*self.list_display, quick_actions_column]
 
     def view_on_site(self, obj):
         if obj.is_live:
@@ -262,15 +354,19 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
 
     # --- permissions ------------------------------------------------------------
 
+    def has_view_permission(self, request, obj=None):
+        if not super().has_view_permission(request, obj):
+            return False
+        return obj is None or workflow.can_view(request.user, obj)
+
     def has_change_permission(self, request, obj=None):
         if not super().has_change_permission(request, obj):
             return False
         return obj is None or workflow.can_edit(request.user, obj)
 
     def has_delete_permission(self, request, obj=None):
-        # Deleting loses edits for good; only editors with the permission may.
-        return super().has_delete_permission(request, obj) and request.user.has_perm(
-            workflow.EDIT_ANY_PERMISSION
+        return super().has_delete_permission(request, obj) and workflow.can_delete(
+            request.user, obj
         )
 
     def get_actions(self, request):
@@ -300,6 +396,12 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         article = form.instance
         before = {c.pk for c in form.initial.get("companies", [])} if change else set()
         super().save_related(request, form, formsets, change)
+        for typed, existing in getattr(form, "tag_respellings", ()):
+            messages.info(
+                request,
+                _("Tag “%(typed)s” was saved as the existing tag “%(existing)s”.")
+                % {"typed": typed, "existing": existing},
+            )
         self._save_company_links(request, form, article, before)
         for formset in formsets:
             if formset.model is Correction:
@@ -312,6 +414,10 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             if own is not None:
                 ArticleAuthor.objects.create(article=article, author=own, position=0)
         revisions.record_revision(article, by=request.user)
+        if change:
+            # Checks the edit against the row as it is now, locked (raising
+            # rolls it back), and withdraws approval it needs again.
+            request._nr_sent_back = workflow.content_edited(article, by=request.user)
         action = form.cleaned_data.get("workflow_action")
         if action:
             # Raises TransitionNotAllowed (a PermissionDenied) if the state
@@ -356,6 +462,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             )
 
     def _report_workflow(self, request, obj):
+        _report_sent_back(request)
         action = getattr(request, "_nr_workflow_action", None)
         if action is not None:
             messages.success(
@@ -395,6 +502,10 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                 unknown_tickers=company_links.unknown_tickers(obj),
                 removed_companies=company_links.removed_companies(obj),
             )
+        # The rich-text editor's import map is an inline script: it carries
+        # this request's CSP nonce (newsroom/security.py).
+        nonce = getattr(request, "csp_nonce", "")
+        context["media"] = Media.from_media(context["media"], nonce=nonce)
         return super().render_change_form(request, context, add, change, form_url, obj)
 
     # --- bulk actions -------------------------------------------------------------
@@ -473,6 +584,11 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                 name="articles_tag_suggest",
             ),
             path(
+                "<int:pk>/quick/<str:name>/",
+                wrap(self.quick_action_view),
+                name="articles_article_quick",
+            ),
+            path(
                 "<int:pk>/preview/",
                 wrap(self.preview_view),
                 name="articles_article_preview",
@@ -491,19 +607,25 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         ]
 
     def tag_suggest_view(self, request):
-        """Tag names starting with (then containing) ``q``, most used first."""
+        """Tag names starting with (then containing) ``q`` in any script, most
+        used first; ``existing``: the tag ``q`` spells otherwise (电动车 → 電動車).
+        """
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
-        query = (request.GET.get("q") or "").strip()[:50]
+        # NUL: PostgreSQL refuses it in a query parameter.
+        query = (request.GET.get("q") or "").replace("\x00", "").strip()[:50]
         if not query:
-            return JsonResponse({"results": []})
-        tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items"))
-        tags = tags.order_by("-n", "name").values_list("name", flat=True)
-        names = list(tags.filter(name__istartswith=query)[:10])
+            return JsonResponse({"results": [], "existing": None})
+        starting = tagging.tags_spelled_like(query, match="prefix")
+        names = list(starting.values_list("name", flat=True)[:10])
         if len(names) < 10:
-            more = tags.filter(name__icontains=query).exclude(name__in=names)
-            names += list(more[: 10 - len(names)])
-        return JsonResponse({"results": names})
+            containing = tagging.tags_spelled_like(query, match="contains")
+            containing = containing.exclude(name__in=names)
+            names += list(containing.values_list("name", flat=True)[: 10 - len(names)])
+        existing = tagging.existing_spelling(query)
+        return JsonResponse(
+            {"results": names, "existing": existing if existing != query else None}
+        )
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         field = super().formfield_for_dbfield(db_field, request, **kwargs)
@@ -511,6 +633,10 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             field.widget.attrs.update(
                 {
                     "data-suggest-url": reverse("admin:articles_tag_suggest"),
+                    "data-existing-message": _(
+                        "“%(typed)s” will be saved as the existing tag “%(name)s”."
+                    ),
+                    "data-use-label": _("Use “%(name)s”"),
                     "autocomplete": "off",
                     "class": "vTextField nr-tags",
                 }
@@ -518,7 +644,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         return field
 
     def _article_or_404(self, request, pk):
-        article = get_object_or_404(Article.objects.with_bylines(), pk=pk)
+        article = get_object_or_404(self._all_articles(request), pk=pk)
         if not self.has_view_or_change_permission(request, article):
             raise PermissionDenied
         return article
@@ -559,8 +685,25 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         if not workflow.can_edit(request.user, article):
             raise PermissionDenied
         revision = get_object_or_404(Revision, pk=revision_pk, article=article)
-        with transaction.atomic():
-            revisions.restore(article, revision, by=request.user)
+        try:
+            with transaction.atomic():
+                revisions.restore(article, revision, by=request.user)
+                request._nr_sent_back = workflow.content_edited(
+                    article, by=request.user
+                )
+        except StaleArticleError:
+            messages.error(
+                request,
+                _(
+                    "Someone saved the article just now, so nothing was restored. "
+                    "Check the latest version, then restore again if you still "
+                    "want to."
+                ),
+            )
+            return HttpResponseRedirect(
+                reverse("admin:articles_article_revisions", args=[pk])
+            )
+        _report_sent_back(request)
         messages.success(
             request,
             _(
@@ -570,6 +713,17 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             % {"old": revision.version, "new": article.version},
         )
         return HttpResponseRedirect(reverse("admin:articles_article_change", args=[pk]))
+
+    def quick_action_view(self, request, pk, name):
+        """Publish now, schedule or send back from a dashboard or list row."""
+        if request.method != "POST":
+            return HttpResponseNotAllowed(["POST"])
+        if name not in quick_actions.NAMES:
+            raise Http404
+        if not workflow.can_publish(request.user):
+            raise PermissionDenied
+        article = get_object_or_404(self.get_queryset(request), pk=pk)
+        return quick_actions.carry_out(request, article, name)
 
     def preview_view(self, request, pk):
         from .views import preview_response
@@ -624,6 +778,18 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         )
         return HttpResponseRedirect(
             reverse("admin:articles_article_change", args=[pk]) + "#preview-links"
+        )
+
+
+def _report_sent_back(request):
+    if getattr(request, "_nr_sent_back", None) is not None:
+        messages.warning(
+            request,
+            _(
+                "The article was scheduled: your edit sent it back for approval. "
+                "It is in review and no longer scheduled until an editor who may "
+                "publish schedules it again."
+            ),
         )
 
 

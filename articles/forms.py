@@ -1,13 +1,11 @@
 """Forms of the editors' desk."""
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 
-from . import workflow
+from . import scheduling, tagging, workflow
 from .models import Article
 
 
@@ -45,7 +43,13 @@ class ArticleAdminForm(forms.ModelForm):
         label=_("Publish at (Hong Kong time)"),
         required=False,
         widget=forms.DateTimeInput(
-            attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            # static/articles/schedule-check.js flags a time that has passed.
+            attrs={
+                "type": "datetime-local",
+                "data-nr-schedule-input": "",
+                "aria-describedby": "id_workflow_at_warning",
+            },
+            format="%Y-%m-%dT%H:%M",
         ),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"],
         help_text=_("Leave empty to publish now; a future time schedules the article."),
@@ -65,8 +69,21 @@ class ArticleAdminForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.stale_current = None
+        # (typed, existing) tag names: another spelling of an existing tag.
+        self.tag_respellings = []
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+        # The server's clock, so the browser's check does not trust its own.
+        self.fields["workflow_at"].widget.attrs["data-now"] = str(
+            int(timezone.now().timestamp() * 1000)
+        )
+
+    def clean_tags(self):
+        # 电动车 typed where 電動車 exists is that tag, not a twin of it.
+        names, self.tag_respellings = tagging.match_existing_tags(
+            self.cleaned_data.get("tags") or []
+        )
+        return names
 
     def clean(self):
         cleaned = super().clean()
@@ -76,10 +93,11 @@ class ArticleAdminForm(forms.ModelForm):
         return cleaned
 
     def _check_not_stale(self, version):
-        current = (
-            Article.objects.select_for_update(of=("self",))
-            .select_related("updated_by")
-            .get(pk=self.instance.pk)
+        # Who saved is read after the lock, in its own query: a join in the
+        # locking query would show the user of the row as it was before the
+        # save this one waited for (PostgreSQL re-reads only the locked row).
+        current = Article.objects.select_for_update(of=("self",)).get(
+            pk=self.instance.pk
         )
         if version == current.version:
             self.instance.version = version
@@ -126,14 +144,14 @@ class ArticleAdminForm(forms.ModelForm):
         at = cleaned.get("workflow_at")
         if at is not None and action.target != Article.Status.PUBLISHED:
             cleaned["workflow_at"] = None
-        elif at is not None and at < timezone.now() - timedelta(minutes=1):
+        elif at is not None and scheduling.is_past(at):
             self.add_error(
                 "workflow_at",
                 _(
                     "That time (%(when)s) has already passed. Pick a future time, "
                     "or leave it empty to publish now."
                 )
-                % {"when": date_format(timezone.localtime(at), "Y年n月j日 H:i")},
+                % {"when": scheduling.hk_time(at)},
             )
 
 

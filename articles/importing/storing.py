@@ -48,6 +48,7 @@ from ..models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from ..revisions import record_revision, snapshot_from
 from ..search.backends import Document
 from ..search.indexing import document_from, index_articles, write_documents
+from ..tagging import fold_tag, spelling_pattern
 from . import decoding
 from .parsing import ParsedArticle, parse_text
 from .report import ArticleResult, FileReport, warning_message
@@ -302,7 +303,7 @@ class _Importer:
                 ArticleAuthor(article=article, author=author, position=position)
                 for position, author in enumerate(authors)
             ]
-            tags = dict.fromkeys(self.tags[tag.casefold()] for tag in result.tags)
+            tags = dict.fromkeys(self.tags[fold_tag(tag)] for tag in result.tags)
             tagged += [
                 TaggedItem(
                     tag_id=tag_id,
@@ -423,20 +424,22 @@ def _article_type_id() -> int:
 
 
 def _tag_ids(names: set[str]) -> dict[str, tuple[int, str]]:
-    """Casefolded tag name → (tag id, tag name), creating the tags that are missing.
+    """Folded tag name → (tag id, tag name), creating the tags that are missing.
 
-    Tags are matched without regard to case (TAGGIT_CASE_INSENSITIVE). A tag
+    Tags are matched without regard to case or script, as the admin's tag
+    field matches them (articles/tagging.py): #电动车 is the tag 電動車. A tag
     created for an article that then fails to save is left unused, as the
     admin's tag field would leave it.
     """
     found: dict[str, tuple[int, str]] = {}
-    wanted = {name.casefold(): name for name in names if name.strip()}
+    wanted = {fold_tag(name): name for name in names if name.strip()}
     for start in range(0, len(wanted), CHUNK):
-        query = Q()
-        for name in list(wanted.values())[start : start + CHUNK]:
-            query |= Q(name__iexact=name)
-        for tag_id, name in Tag.objects.filter(query).values_list("pk", "name"):
-            found.setdefault(name.casefold(), (tag_id, name))
+        # One regular expression for the chunk: each row is matched once.
+        chunk = list(wanted.values())[start : start + CHUNK]
+        pattern = "^(?:" + "|".join(map(spelling_pattern, chunk)) + ")$"
+        tags = Tag.objects.filter(name__regex=pattern).order_by("pk")
+        for tag_id, name in tags.values_list("pk", "name"):
+            found.setdefault(fold_tag(name), (tag_id, name))
     for key, name in wanted.items():
         if key not in found:
             tag = Tag(name=name)

@@ -62,9 +62,13 @@ def test_tag_suggestions_start_with_the_typed_text_most_used_first(editor_client
     make_article().tags.add("太陽能光伏")
     url = reverse("admin:articles_tag_suggest")
     assert editor_client.get(url, {"q": "光伏"}).json() == {
-        "results": ["光伏", "光伏組件", "太陽能光伏"]
+        "results": ["光伏", "光伏組件", "太陽能光伏"],
+        "existing": None,
     }
-    assert editor_client.get(url, {"q": ""}).json() == {"results": []}
+    assert editor_client.get(url, {"q": ""}).json() == {
+        "results": [],
+        "existing": None,
+    }
 
 
 @pytest.mark.django_db

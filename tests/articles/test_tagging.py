@@ -1,13 +1,27 @@
-"""Tag strings as editors type them: Chinese punctuation separates, spaces do not."""
+"""Tag strings as editors type them: Chinese punctuation separates, spaces do not;
+one tag in two scripts (醫藥 / 医药) is one tag."""
 
 import pytest
+from django.test import Client
+from django.urls import reverse
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from taggit.models import Tag
 from taggit.utils import edit_string_for_tags as taggit_edit_string
 from taggit.utils import parse_tags as taggit_parse
 
-from articles.tagging import SEPARATORS_RE, edit_string_for_tags, parse_tags
+from articles.models import Article
+from articles.tagging import (
+    SEPARATORS_RE,
+    edit_string_for_tags,
+    existing_spelling,
+    fold_tag,
+    match_existing_tags,
+    parse_tags,
+    spelling_pattern,
+    tags_spelled_like,
+)
+from tests.articles.test_workflow import admin_post_data
 from tests.factories import make_article
 
 
@@ -43,15 +57,23 @@ def test_duplicates_are_dropped_ignoring_case_first_spelling_wins():
 
 def test_corner_brackets_and_quotes_around_a_tag_are_stripped():
     assert parse_tags("「央行」、『x』，\"降准\"，'QE'") == [
-        "QE",
-        "『x』",
         "央行",
+        "『x』",
         "降准",
+        "QE",
     ]
 
 
-def test_result_is_sorted():
-    assert parse_tags("b, a, c") == ["a", "b", "c"]
+@pytest.mark.parametrize("text", ["&", "{{", "--", "&, !!", "+++，、"])
+def test_names_of_punctuation_alone_are_no_tags(text):
+    # They slugify to nothing: a tag without a slug has no page.
+    assert parse_tags(text) == []
+    assert parse_tags(f"{text}, 央行") == ["央行"]
+
+
+def test_tags_keep_the_order_they_were_typed_in():
+    assert parse_tags("b, a, c") == ["b", "a", "c"]
+    assert parse_tags("光伏，儲能、電動車") == ["光伏", "儲能", "電動車"]
 
 
 @pytest.mark.parametrize("text", ["", None, "，、；", "  ,  ", "「」"])
@@ -104,6 +126,174 @@ def test_article_tag_in_another_case_reuses_the_existing_tag():
     assert Tag.objects.count() == 2
 
 
+# --- one tag in two scripts --------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("traditional", "simplified"),
+    [("醫藥", "医药"), ("電動車", "电动车"), ("匯豐", "汇丰"), ("儲能", "储能")],
+)
+def test_both_scripts_fold_to_one_form(traditional, simplified):
+    assert fold_tag(traditional) == fold_tag(simplified) == simplified
+
+
+def test_fold_also_ignores_case_and_width():
+    assert fold_tag("ＨＳＢＣ") == fold_tag("Hsbc") == "hsbc"
+
+
+def test_fold_of_a_chained_character_reaches_its_end():
+    # OpenCC folds 薴 to 苧 and 苧 to 苎, one step at a time.
+    assert fold_tag("薴") == fold_tag("苧") == fold_tag("苎") == "苎"
+
+
+def test_one_tag_typed_in_two_scripts_is_parsed_once_first_spelling_wins():
+    assert parse_tags("醫藥、医药，电动车；電動車") == ["醫藥", "电动车"]
+
+
+def test_spelling_pattern_matches_every_spelling_and_nothing_else():
+    import re
+
+    pattern = re.compile(f"^{spelling_pattern('医药')}$")
+    assert all(pattern.match(name) for name in ["醫藥", "医药", "醫药", "医葯"])
+    assert not pattern.match("醫學")
+    # ASCII punctuation is literal in both databases' regular expressions.
+    odd = re.compile(f"^{spelling_pattern('a.b(c)[d]^$|*+?{1}')}$")
+    assert odd.match("a.b(c)[d]^$|*+?{1}")
+    assert odd.match("Ａ.b(C)[d]^$|*+?{1}")
+    assert not odd.match("axb(c)[d]^$|*+?{1}")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("typed", ["醫藥", "医药", "醫药"])
+def test_tags_spelled_like_finds_the_tag_in_any_script(typed):
+    make_article().tags.set(["醫藥", "醫學"])
+    assert [t.name for t in tags_spelled_like(typed)] == ["醫藥"]
+    assert [t.name for t in tags_spelled_like("医", match="prefix")] == [
+        "醫學",
+        "醫藥",
+    ]
+    assert [t.name for t in tags_spelled_like("药", match="contains")] == ["醫藥"]
+
+
+@pytest.mark.django_db
+def test_odd_characters_in_a_tag_lookup_are_no_regular_expression():
+    make_article().tags.set(["a.b", "C++", "[x]", "Hang Seng Index", "A-Share"])
+    assert [t.name for t in tags_spelled_like("c++")] == ["C++"]
+    assert [t.name for t in tags_spelled_like("hang seng index")] == ["Hang Seng Index"]
+    assert [t.name for t in tags_spelled_like("ａ－share")] == ["A-Share"]
+    assert [t.name for t in tags_spelled_like("Seng", match="contains")] == [
+        "Hang Seng Index"
+    ]
+    assert [t.name for t in tags_spelled_like("axb")] == []
+    assert [t.name for t in tags_spelled_like("[X]")] == ["[x]"]
+
+
+@pytest.mark.django_db
+def test_a_tag_typed_in_the_other_script_is_the_existing_tag():
+    make_article().tags.set(["醫藥", "電動車"])
+    names, replaced = match_existing_tags(["医药", "光伏", "电动车", "電動車"])
+    assert names == ["醫藥", "光伏", "電動車"]
+    assert replaced == [("医药", "醫藥"), ("电动车", "電動車")]
+
+
+@pytest.mark.django_db
+def test_among_twins_from_before_the_exact_name_wins_then_the_most_used():
+    make_article().tags.set(["醫藥"])
+    make_article().tags.set(["医药"])
+    make_article().tags.set(["医药"])
+    assert existing_spelling("醫藥") == "醫藥"
+    assert existing_spelling("医药") == "医药"
+    assert existing_spelling("醫药") == "医药"
+    assert existing_spelling("光伏") is None
+
+
+@pytest.mark.django_db
+def test_saving_the_form_maps_the_other_script_to_the_existing_tag(editor_client):
+    make_article().tags.set(["電動車", "儲能"])
+    article = make_article()
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    data = admin_post_data(article, tags="光伏，储能、电动车；電動車")
+    response = editor_client.post(url, data, follow=True)
+    assert response.redirect_chain
+    assert sorted(article.tags.names()) == sorted(["光伏", "儲能", "電動車"])
+    assert sorted(Tag.objects.values_list("name", flat=True)) == sorted(
+        ["光伏", "儲能", "電動車"]
+    )
+    said = [str(m) for m in response.context["messages"]]
+    assert any("储能" in m and "儲能" in m for m in said), said
+    assert any("电动车" in m and "電動車" in m for m in said), said
+    assert "电动车" in response.content.decode()  # shown on the page
+    # Nothing to say when the tags were typed as they exist.
+    article.refresh_from_db()
+    response = editor_client.post(url, admin_post_data(article), follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert said and not any("existing tag" in m for m in said), said
+
+
+@pytest.mark.django_db
+def test_imported_hashtags_in_the_other_script_are_the_existing_tags():
+    from articles.importing.report import FileReport
+    from articles.importing.storing import ImportOptions, import_text
+
+    make_article().tags.set(["電動車", "醫藥"])
+    copy = (
+        "簡訊：示例車企上調交付目標\n\n"
+        "示例車企周一表示，將全年交付目標上調一成，新車型下月開始交付。\n\n"
+        "#电动车 #医药 #出海\n"
+    )
+    report = import_text(copy, FileReport("wire.txt"), ImportOptions())
+    (article,) = [Article.objects.get(pk=r.article_id) for r in report.created]
+    assert sorted(article.tags.names()) == sorted(["電動車", "醫藥", "出海"])
+    assert Tag.objects.count() == 3
+
+
+@pytest.mark.django_db
+def test_suggestions_offer_the_existing_tag_for_the_other_script(editor_client):
+    make_article().tags.set(["電動車", "電動車電池", "醫藥"])
+    make_article().tags.set(["電動車"])
+    url = reverse("admin:articles_tag_suggest")
+
+    data = editor_client.get(url, {"q": "电动"}).json()
+    assert data == {"results": ["電動車", "電動車電池"], "existing": None}
+    data = editor_client.get(url, {"q": "电动车"}).json()
+    assert data == {"results": ["電動車", "電動車電池"], "existing": "電動車"}
+    data = editor_client.get(url, {"q": "車"}).json()
+    assert data["results"] == ["電動車", "電動車電池"]
+    assert editor_client.get(url, {"q": "電動車"}).json()["existing"] is None
+    assert editor_client.get(url, {"q": "药"}).json()["results"] == ["醫藥"]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "  ", "(", "a\\", "[", "\x00", "%", "_"])
+def test_odd_suggestion_queries_answer_without_error(editor_client, query):
+    make_article().tags.set(["醫藥"])
+    url = reverse("admin:articles_tag_suggest")
+    response = editor_client.get(url, {"q": query})
+    assert response.status_code == 200
+    assert response.json()["results"] == []
+
+
+@pytest.mark.django_db
+def test_suggestions_are_for_the_desk_only(writer_client):
+    url = reverse("admin:articles_tag_suggest")
+    assert Client().get(url, {"q": "醫"}).status_code == 302
+    assert writer_client.get(url, {"q": "醫"}).status_code == 200
+
+
+def test_tag_field_offers_the_other_script_note_through_data_attributes():
+    from django.contrib.admin.sites import site
+
+    from articles.models import Article
+
+    field = site._registry[Article].formfield_for_dbfield(
+        Article._meta.get_field("tags"), request=None
+    )
+    attrs = field.widget.attrs
+    assert attrs["data-suggest-url"] == reverse("admin:articles_tag_suggest")
+    assert "%(name)s" in str(attrs["data-existing-message"])
+    assert "%(name)s" in str(attrs["data-use-label"])
+
+
 # --- properties ---------------------------------------------------------------
 
 _tag_text = st.one_of(
@@ -134,8 +324,9 @@ def test_parsed_names_are_never_empty_and_never_hold_separators(text):
 
 @settings(max_examples=200)
 @given(_tag_text)
-def test_parsed_names_are_unique_ignoring_case(text):
+def test_parsed_names_are_unique_ignoring_case_and_script(text):
     names = parse_tags(text)
+    assert len({fold_tag(name) for name in names}) == len(names)
     assert len({name.casefold() for name in names}) == len(names)
 
 
@@ -144,3 +335,53 @@ def test_parsed_names_are_unique_ignoring_case(text):
 def test_parsing_the_joined_tags_gives_the_same_tags(text):
     names = parse_tags(text)
     assert parse_tags(", ".join(names)) == names
+
+
+# A tag name as parse_tags keeps it: no separator, no stripped character at
+# either end, single spaces, something a slug can be made of.
+_name = (
+    st.text(
+        st.one_of(
+            st.sampled_from(list("醫藥医药電動車电动车光伏儲能储能央行降准薴苧苎")),
+            st.characters(
+                blacklist_categories=["Cs", "Cc", "Zl", "Zp"],
+                blacklist_characters=",，、;；\n\r\"'「」\u3000",
+            ),
+        ),
+        min_size=1,
+        max_size=12,
+    )
+    .map(lambda name: " ".join(name.split()))
+    .filter(lambda name: parse_tags(name) == [name])
+)
+_separator = st.sampled_from(["，", "、", "；", ";", ",", "\n", "\r\n", " ， ", "，，"])
+
+
+@settings(max_examples=200)
+@given(st.lists(_name, max_size=8), st.data())
+def test_parsing_keeps_the_typed_order_and_every_separator_splits(names, data):
+    separators = data.draw(
+        st.lists(_separator, min_size=len(names), max_size=len(names))
+    )
+    text = "".join(name + sep for name, sep in zip(names, separators, strict=True))
+    first_spellings = {}
+    for name in names:
+        first_spellings.setdefault(fold_tag(name), name)
+    assert parse_tags(text) == list(first_spellings.values())
+    for name in parse_tags(text):
+        assert name
+
+
+@settings(max_examples=200)
+@given(_name, _separator, _name)
+def test_any_separator_between_two_tags_splits_them(first, separator, second):
+    expected = [first] if fold_tag(first) == fold_tag(second) else [first, second]
+    assert parse_tags(first + separator + second) == expected
+
+
+@settings(max_examples=300)
+@given(st.text())
+def test_folding_is_idempotent_and_keeps_the_length(text):
+    folded = fold_tag(text)
+    assert fold_tag(folded) == folded
+    assert len(folded) == len(text)
