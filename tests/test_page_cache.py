@@ -381,6 +381,23 @@ def test_a_page_rendered_across_an_invalidation_is_not_kept(rf, desk, settings):
     assert calm(rf.get(url))[pagecache.HEADER] == "hit"
 
 
+def test_a_page_that_drew_a_csp_nonce_is_not_kept(rf, desk):
+    """A nonce is one request's: a page whose render drew one is never
+    served to anyone else (newsroom/security.py)."""
+    from articles.views import article_detail
+
+    older = desk["older"]
+
+    def render_with_nonce(request):
+        request._csp_nonce = "drawn-for-this-request"
+        return article_detail(request, older.pk, older.slug)
+
+    url = older.get_absolute_url()
+    with_nonce = pagecache.PageCacheMiddleware(render_with_nonce)
+    assert pagecache.HEADER not in with_nonce(rf.get(url))
+    assert pagecache.HEADER not in with_nonce(rf.get(url))  # still not kept
+
+
 class BrokenCache:
     def __getattr__(self, name):
         def fail(*args, **kwargs):

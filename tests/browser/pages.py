@@ -1,8 +1,13 @@
 """Helpers for driving the article change form in the browser tests."""
 
 import json
+from pathlib import Path
 
+from django.conf import settings
 from playwright.sync_api import expect
+
+# Where the browser tests keep their screenshots (the README shows some).
+SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 
 PREFIX = "newsroom:local-draft:"
 # article-form.js sets data-state once the local copy is set up.

@@ -3,21 +3,17 @@ the dashboard; quick actions and the past-time check work under the site's
 Content-Security-Policy. Screenshots at 1280 px go to var/screenshots/
 (dashboard-editor.png, dashboard-writer.png) for the README."""
 
-from pathlib import Path
-
 import pytest
-from django.conf import settings
 from playwright.sync_api import expect
 
 from articles.models import Article
 from tests.factories import make_editor, make_writer
 
 from .desk_data import fill_every_panel
-from .pages import inline_code, open_form
+from .pages import SCREENSHOTS, inline_code, open_form
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PASSWORD = "pw-for-tests-123"
 
 

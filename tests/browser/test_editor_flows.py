@@ -14,7 +14,6 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.core.cache import caches
 from django.core.files.storage import default_storage
 from django.utils import timezone
@@ -28,6 +27,7 @@ from tests.factories import make_article, make_author, make_editor, make_writer
 
 from .pages import (
     EDITOR,
+    SCREENSHOTS,
     editor,
     expect_saved,
     open_form,
@@ -41,7 +41,6 @@ from .pages import (
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 CACHE_HEADER = pagecache.HEADER.lower()
 
 # A range copied from a spreadsheet, as Excel puts it on the clipboard

@@ -10,20 +10,18 @@ var/screenshots/ (home-390.png, article-1280.png, ...), for people to look at.
 
 import re
 from io import StringIO
-from pathlib import Path
 from urllib.parse import quote
 
 import pytest
-from django.conf import settings
 from django.core.management import call_command
 from django.utils import translation
 from playwright.sync_api import expect
 
 from articles.models import Article
+from tests.browser.pages import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "var" / "screenshots"
 PHONE = {"width": 390, "height": 844}
 DESKTOP = {"width": 1280, "height": 900}
 

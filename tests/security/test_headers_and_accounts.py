@@ -178,15 +178,6 @@ def test_a_cached_page_keeps_its_policy(client, settings):
     assert "script-src 'self'" in second["Content-Security-Policy"]
 
 
-def test_a_page_that_drew_a_nonce_is_not_kept_for_others(rf):
-    from newsroom.security import used_nonce
-
-    request = rf.get("/")
-    assert not used_nonce(request)
-    request._csp_nonce = "abc"
-    assert used_nonce(request)
-
-
 def test_media_is_served_with_nosniff(client, settings, tmp_path):
     # SERVE_MEDIA is a development convenience; the header must be there too.
     target = Path(settings.MEDIA_ROOT) / "nosniff-check.txt"
