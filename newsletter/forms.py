@@ -4,7 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import subscribing
-from .models import Script
+from .models import Frequency, Script
 
 
 class EmailAddressField(forms.EmailField):
@@ -44,3 +44,18 @@ class SignupForm(forms.Form):
 
     def clean_page(self):
         return subscribing.clean_consent_page(self.cleaned_data["page"])
+
+
+class FollowForm(SignupForm):
+    """The "follow by email" form on company and tag pages."""
+
+    target = forms.RegexField(regex=r"^[ct]:[0-9]{1,18}$", widget=forms.HiddenInput)
+
+
+class PreferencesForm(forms.Form):
+    frequency = forms.ChoiceField(
+        label=_("How often"), choices=Frequency.choices, widget=forms.RadioSelect
+    )
+    script = forms.ChoiceField(
+        label=_("Edition"), choices=Script.choices, widget=forms.RadioSelect
+    )

@@ -24,6 +24,14 @@ class Script(models.TextChoices):
     HANS = "zh-Hans", _("Simplified Chinese")
 
 
+class Frequency(models.TextChoices):
+    """How often a subscriber hears about what they follow."""
+
+    WEEKLY = "weekly", _("with the weekly newsletter only")
+    DAILY = "daily", _("a daily digest")
+    IMMEDIATE = "immediate", _("as soon as it is published")
+
+
 class SubscriberQuerySet(models.QuerySet):
     def active(self):
         """The only subscribers an issue may be sent to."""
@@ -46,6 +54,13 @@ class Subscriber(models.Model):
     )
     script = models.CharField(
         _("script"), max_length=8, choices=Script.choices, default=Script.HANT
+    )
+    frequency = models.CharField(
+        _("alerts"),
+        max_length=10,
+        choices=Frequency.choices,
+        default=Frequency.WEEKLY,
+        help_text=_("How often the subscriber hears about what they follow."),
     )
     # Consent: when, on which page, from where (a salted hash, never the IP).
     consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
@@ -81,6 +96,9 @@ class SubscriptionEvent(models.Model):
     class Kind(models.TextChoices):
         SIGNED_UP = "signed_up", _("signed up")
         CONFIRMED = "confirmed", _("confirmed")
+        FOLLOWED = "followed", _("followed")
+        UNFOLLOWED = "unfollowed", _("stopped following")
+        ALERTS_OFF = "alerts_off", _("stopped alerts")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         BOUNCED = "bounced", _("bounced")
 
@@ -89,6 +107,7 @@ class SubscriptionEvent(models.Model):
         CONFIRM_LINK = "confirm_link", _("confirmation link")
         ONE_CLICK = "one_click", _("one-click unsubscribe (RFC 8058)")
         LINK = "link", _("unsubscribe page")
+        PERSONAL_PAGE = "personal_page", _("the subscriber's own page")
         MAILTO = "mailto", _("unsubscribe email")
         ADMIN = "admin", _("an editor, in the admin")
         SMTP = "smtp", _("permanent delivery failure")
@@ -253,6 +272,150 @@ class Delivery(models.Model):
 
     def __str__(self):
         return f"{self.issue.week} → {self.email} ({self.status})"
+
+
+class Follow(models.Model):
+    """A company or a tag a subscriber follows: exactly one of the two."""
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="follows"
+    )
+    company = models.ForeignKey(
+        "companies.Company",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("company"),
+    )
+    tag = models.ForeignKey(
+        "taggit.Tag",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="followers",
+        verbose_name=_("tag"),
+    )
+    created_at = models.DateTimeField(_("since"), default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("follow")
+        verbose_name_plural = _("follows")
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(company__isnull=False, tag__isnull=True)
+                    | models.Q(company__isnull=True, tag__isnull=False)
+                ),
+                name="follow_company_xor_tag",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "company"],
+                condition=models.Q(company__isnull=False),
+                name="follow_subscriber_company_uniq",
+            ),
+            models.UniqueConstraint(
+                fields=["subscriber", "tag"],
+                condition=models.Q(tag__isnull=False),
+                name="follow_subscriber_tag_uniq",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.subscriber} → {self.company or self.tag}"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        """("c", company id) or ("t", tag id): what alerts and sections match on."""
+        return ("c", self.company_id) if self.company_id else ("t", self.tag_id)
+
+
+class AlertSettings(models.Model):
+    """The desk's settings for alerts: one row, edited in the admin."""
+
+    digest_time = models.TimeField(
+        _("daily digest time (Hong Kong)"),
+        default=datetime.time(18, 0),
+        help_text=_("When daily-digest subscribers get the day's articles."),
+    )
+    daily_cap = models.PositiveSmallIntegerField(
+        _("alerts per subscriber per day"),
+        default=10,
+        help_text=_(
+            "No subscriber gets more immediate alerts than this in one Hong Kong "
+            "day; later articles wait for the weekly newsletter."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("alert settings")
+        verbose_name_plural = _("alert settings")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(pk=1), name="alert_settings_single_row"
+            )
+        ]
+
+    def __str__(self):
+        return str(_("alert settings"))
+
+    def save(self, *args, **kwargs):
+        self.pk = 1
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def current(cls) -> "AlertSettings":
+        return cls.objects.filter(pk=1).first() or cls(pk=1)
+
+
+class AlertDelivery(models.Model):
+    """One article for one subscriber, by alert or digest: never twice.
+
+    The row is claimed (pending → sending, committed) before the mail goes
+    out; a crash between the two leaves "sending", which is never resent.
+    """
+
+    class Kind(models.TextChoices):
+        IMMEDIATE = "immediate", _("alert")
+        DIGEST = "digest", _("daily digest")
+
+    # The newsletter's states, with the same meaning.
+    Status = Delivery.Status
+
+    subscriber = models.ForeignKey(
+        Subscriber, on_delete=models.CASCADE, related_name="alert_deliveries"
+    )
+    article = models.ForeignKey(
+        "articles.Article", on_delete=models.CASCADE, related_name="alert_deliveries"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=Kind.choices)
+    status = models.CharField(
+        _("status"), max_length=8, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=100, blank=True)
+    message_id = models.CharField(_("Message-ID"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now)
+    claimed_at = models.DateTimeField(_("claimed at"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        verbose_name = _("alert delivery")
+        verbose_name_plural = _("alert deliveries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["subscriber", "article"], name="alert_subscriber_article_uniq"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["article", "status", "id"], name="alert_queue_idx"),
+            models.Index(fields=["subscriber", "claimed_at"], name="alert_cap_idx"),
+            models.Index(fields=["sent_at"], name="alert_sent_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.article_id} → {self.subscriber_id} ({self.status})"
 
 
 # Used in templates and headers; kept here so every email says the same.

@@ -84,8 +84,12 @@ def sign_up(
     ip: str = "",
     method: str = Method.FORM,
     at=None,
+    follow: str = "",
 ) -> Subscriber:
     """Record a sign-up and mail a confirmation link, unless already active.
+
+    ``follow`` ("c:<company id>" or "t:<tag id>") rides in the confirmation
+    link and is added when the subscriber confirms (newsletter/following.py).
 
     An active subscriber is left exactly as they are (nobody can change
     someone else's settings by signing them up again) and gets no email;
@@ -116,7 +120,7 @@ def sign_up(
             detail=page,
         )
     if ratelimit.allow_confirmation_mail(subscriber.email):
-        send_confirmation(subscriber)
+        send_confirmation(subscriber, follow=follow)
     else:
         logger.warning("Confirmation email to subscriber %s held back", subscriber.pk)
     return subscriber
@@ -207,12 +211,25 @@ def _stop_mail(subscriber, *, status, stamp, kind, method, already, at, detail):
     return changed
 
 
-def send_confirmation(subscriber: Subscriber) -> bool:
-    """Mail the confirmation link, in the subscriber's script; False if it failed.
+def send_confirmation(subscriber: Subscriber, *, follow: str = "") -> bool:
+    """Mail the confirmation link, in the subscriber's script; False if it failed."""
+    return send_templated(
+        subscriber,
+        "confirm",
+        lambda: {
+            "confirm_url": tokens.confirm_url(subscriber, follow),
+            "hours": settings.NEWSLETTER_CONFIRM_HOURS,
+        },
+    )
+
+
+def send_templated(subscriber: Subscriber, name: str, make_context) -> bool:
+    """Mail ``newsletter/email/<name>`` (subject, txt, html); False if it failed.
 
     Written once in Traditional Chinese and converted for Simplified readers,
-    as the site's pages are. A failure is logged, not raised: the sign-up page
-    must look the same whether or not an email was sent.
+    as the site's pages are. ``make_context`` is called in the subscriber's
+    edition, so the links it makes lead there. A failure is logged, not
+    raised: a public page must look the same whether or not an email was sent.
     """
     simplified = subscriber.script == Script.HANS
     edition = editions.SIMPLIFIED if simplified else editions.TRADITIONAL
@@ -221,14 +238,13 @@ def send_confirmation(subscriber: Subscriber) -> bool:
         context = {
             "subscriber": subscriber,
             "site_name": settings.NEWSROOM_NAME,
-            "confirm_url": tokens.confirm_url(subscriber),
             "newsletter_url": tokens.absolute(reverse("newsletter:index")),
-            "hours": settings.NEWSLETTER_CONFIRM_HOURS,
+            **make_context(),
         }
     with translation.override(editions.TRADITIONAL):
-        subject = render_to_string("newsletter/email/confirm_subject.txt", context)
-        text = render_to_string("newsletter/email/confirm.txt", context)
-        html = render_to_string("newsletter/email/confirm.html", context)
+        subject = render_to_string(f"newsletter/email/{name}_subject.txt", context)
+        text = render_to_string(f"newsletter/email/{name}.txt", context)
+        html = render_to_string(f"newsletter/email/{name}.html", context)
     # A subject is one line, whatever the template's line breaks.
     subject = " ".join(subject.split())
     if simplified:
@@ -246,6 +262,6 @@ def send_confirmation(subscriber: Subscriber) -> bool:
     try:
         message.send()
     except (smtplib.SMTPException, OSError):
-        logger.exception("Confirmation email to subscriber %s failed", subscriber.pk)
+        logger.exception("Email %s to subscriber %s failed", name, subscriber.pk)
         return False
     return True

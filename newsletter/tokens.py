@@ -15,6 +15,12 @@ from django.urls import reverse
 
 CONFIRM_SALT = "newsletter.confirm"
 UNSUBSCRIBE_SALT = "newsletter.unsubscribe"
+FOLLOW_SALT = "newsletter.follow"
+MANAGE_SALT = "newsletter.manage"
+ALERTS_OFF_SALT = "newsletter.alerts-off"
+# The personal page's link is in every message: it lives as long as a mailbox
+# keeps an email worth acting on, and no longer.
+MANAGE_DAYS = 90
 
 
 class BadToken(Exception):
@@ -25,15 +31,14 @@ def _email_hash(email: str) -> str:
     return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
 
 
-def _make(subscriber, salt: str) -> str:
-    return signing.dumps(
-        {"id": subscriber.pk, "e": _email_hash(subscriber.email)},
-        salt=salt,
-        compress=True,
-    )
+def _make(subscriber, salt: str, follow: str = "") -> str:
+    data = {"id": subscriber.pk, "e": _email_hash(subscriber.email)}
+    if follow:
+        data["f"] = follow
+    return signing.dumps(data, salt=salt, compress=True)
 
 
-def _load(token: str, salt: str, max_age=None):
+def _load_with_data(token: str, salt: str, max_age=None):
     from .models import Subscriber
 
     try:
@@ -45,17 +50,59 @@ def _load(token: str, salt: str, max_age=None):
         raise BadToken("invalid") from e
     if data.get("e") != _email_hash(subscriber.email):
         raise BadToken("invalid")
-    return subscriber
+    return subscriber, data
 
 
-def confirm_token(subscriber) -> str:
-    return _make(subscriber, CONFIRM_SALT)
+def _load(token: str, salt: str, max_age=None):
+    return _load_with_data(token, salt, max_age)[0]
+
+
+def confirm_token(subscriber, follow: str = "") -> str:
+    """``follow`` ("c:<company id>" or "t:<tag id>") is added on confirming."""
+    return _make(subscriber, CONFIRM_SALT, follow)
 
 
 def subscriber_from_confirm_token(token: str):
     """The subscriber a confirmation link is for; raises BadToken."""
+    return confirmation_from_token(token)[0]
+
+
+def confirmation_from_token(token: str):
+    """(subscriber, follow or "") of a confirmation link; raises BadToken."""
     max_age = settings.NEWSLETTER_CONFIRM_HOURS * 3600
-    return _load(token, CONFIRM_SALT, max_age=max_age)
+    subscriber, data = _load_with_data(token, CONFIRM_SALT, max_age=max_age)
+    return subscriber, str(data.get("f", ""))
+
+
+def follow_token(subscriber, follow: str) -> str:
+    return _make(subscriber, FOLLOW_SALT, follow)
+
+
+def follow_from_token(token: str):
+    """(subscriber, follow) of an "add this follow" link; raises BadToken."""
+    max_age = settings.NEWSLETTER_CONFIRM_HOURS * 3600
+    subscriber, data = _load_with_data(token, FOLLOW_SALT, max_age=max_age)
+    if not data.get("f"):
+        raise BadToken("invalid")
+    return subscriber, str(data["f"])
+
+
+def manage_token(subscriber) -> str:
+    return _make(subscriber, MANAGE_SALT)
+
+
+def subscriber_from_manage_token(token: str):
+    """The subscriber a personal-page link is for; raises BadToken."""
+    return _load(token, MANAGE_SALT, max_age=MANAGE_DAYS * 86400)
+
+
+def alerts_off_token(subscriber) -> str:
+    return _make(subscriber, ALERTS_OFF_SALT)
+
+
+def subscriber_from_alerts_off_token(token: str):
+    """Like unsubscribe links, alert opt-out links never expire."""
+    return _load(token, ALERTS_OFF_SALT)
 
 
 def unsubscribe_token(subscriber) -> str:
@@ -72,10 +119,27 @@ def absolute(path: str) -> str:
     return settings.SITE_URL.rstrip("/") + path
 
 
-def confirm_url(subscriber) -> str:
+def confirm_url(subscriber, follow: str = "") -> str:
     return absolute(
-        reverse("newsletter:confirm", kwargs={"token": confirm_token(subscriber)})
+        reverse(
+            "newsletter:confirm", kwargs={"token": confirm_token(subscriber, follow)}
+        )
     )
+
+
+def follow_url(subscriber, follow: str) -> str:
+    token = follow_token(subscriber, follow)
+    return absolute(reverse("newsletter:follow_confirm", kwargs={"token": token}))
+
+
+def manage_url(subscriber) -> str:
+    token = manage_token(subscriber)
+    return absolute(reverse("newsletter:manage", kwargs={"token": token}))
+
+
+def alerts_off_url(subscriber) -> str:
+    token = alerts_off_token(subscriber)
+    return absolute(reverse("newsletter:alerts_off", kwargs={"token": token}))
 
 
 def unsubscribe_url(subscriber) -> str:

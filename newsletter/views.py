@@ -8,14 +8,15 @@ from django.conf import settings
 from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsroom import editions
 
-from . import ratelimit, subscribing, tokens
-from .forms import SignupForm
+from . import following, ratelimit, subscribing, tokens
+from .forms import FollowForm, SignupForm
 from .models import Issue, Script, Subscriber, SubscriptionEvent
 
 Status = Subscriber.Status
@@ -35,6 +36,16 @@ def _index(request, *, form=None, rate_limited=False, status=200):
         "rate_limited": rate_limited,
     }
     return render(request, "newsletter/index.html", context, status=status)
+
+
+def _refused_by_rate_limit(request):
+    """A 429 page when this IP has signed up too often, else None."""
+    allowed, retry_after = ratelimit.allow_signup(request)
+    if allowed:
+        return None
+    response = _index(request, rate_limited=True, status=429)
+    response["Retry-After"] = str(retry_after)
+    return response
 
 
 def index(request):
@@ -58,11 +69,9 @@ def index(request):
 def subscribe(request):
     if request.method != "POST":
         return redirect("newsletter:index")
-    allowed, retry_after = ratelimit.allow_signup(request)
-    if not allowed:
-        response = _index(request, rate_limited=True, status=429)
-        response["Retry-After"] = str(retry_after)
-        return response
+    refused = _refused_by_rate_limit(request)
+    if refused:
+        return refused
     form = SignupForm(request.POST, default_script=_edition_script())
     if not form.is_valid():
         return _index(request, form=form)
@@ -108,11 +117,19 @@ def confirm(request, token):
     if subscriber.status in (Status.UNSUBSCRIBED, Status.BOUNCED):
         # An old link must not undo a later unsubscribe: sign up again.
         return _bad_link(request, "newsletter/confirm_invalid.html")
+    _subscriber, target = tokens.confirmation_from_token(token)
     if request.method == "POST":
         subscribing.confirm(subscriber, method=Method.CONFIRM_LINK)
+        if target and subscriber.status == Status.ACTIVE:
+            try:
+                following.follow(subscriber, target, method=Method.CONFIRM_LINK)
+            except following.UnknownTarget:
+                pass  # the company was deleted since: the subscription stands
     if subscriber.status == Status.ACTIVE:
         return render(
-            request, "newsletter/confirm_done.html", {"subscriber": subscriber}
+            request,
+            "newsletter/confirm_done.html",
+            {"subscriber": subscriber, "manage_url": tokens.manage_url(subscriber)},
         )
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
@@ -146,3 +163,70 @@ def unsubscribe(request, token):
             request, "newsletter/unsubscribe_done.html", {"subscriber": subscriber}
         )
     return render(request, "newsletter/unsubscribe.html", {"subscriber": subscriber})
+
+
+# Not CSRF-protected, for the reasons given at ``subscribe``: the form is on
+# company and tag pages that a CDN caches for everyone. A forged request can
+# only mail a link to the address's owner; it follows nothing by itself.
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def follow(request):
+    """The "follow by email" form: the same answer whatever the address."""
+    if request.method != "POST":
+        return redirect("newsletter:index")
+    refused = _refused_by_rate_limit(request)
+    if refused:
+        return refused
+    form = FollowForm(request.POST, default_script=_edition_script())
+    followed = None
+    if form.is_valid():
+        try:
+            followed = following.resolve_target(form.cleaned_data["target"])
+        except following.UnknownTarget:
+            form.add_error(None, _("There is nothing to follow here any more."))
+    if followed is None:
+        return render(
+            request, "newsletter/follow_form_page.html", {"form": form}, status=400
+        )
+    following.request_follow(
+        email=form.cleaned_data["email"],
+        target=form.cleaned_data["target"],
+        script=form.cleaned_data["script"],
+        page=form.cleaned_data["page"],
+        ip=ratelimit.client_ip(request),
+    )
+    return render(
+        request,
+        "newsletter/follow_sent.html",
+        {
+            "email": form.cleaned_data["email"],
+            "followed": followed,
+            "confirm_hours": settings.NEWSLETTER_CONFIRM_HOURS,
+        },
+    )
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def follow_confirm(request, token):
+    """An active subscriber's "add this follow" link: GET shows a button."""
+    try:
+        subscriber, target = tokens.follow_from_token(token)
+        followed = following.resolve_target(target)
+    except tokens.BadToken as error:
+        return _bad_link(request, "newsletter/confirm_invalid.html", error)
+    except following.UnknownTarget:
+        return _bad_link(request, "newsletter/confirm_invalid.html")
+    if subscriber.status != Status.ACTIVE:
+        return _bad_link(request, "newsletter/confirm_invalid.html")
+    done = False
+    if request.method == "POST":
+        following.follow(subscriber, followed, method=Method.CONFIRM_LINK)
+        done = True
+    context = {
+        "subscriber": subscriber,
+        "followed": followed,
+        "done": done,
+        "manage_url": tokens.manage_url(subscriber),
+    }
+    return render(request, "newsletter/follow_confirm.html", context)
