@@ -24,10 +24,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
 from .models import Article, ArticleAuthor, Transition
@@ -268,8 +270,23 @@ def apply(
         transition = _save_and_log(
             fresh, action.name, from_status, by=by, at=now, note=note
         )
+        announce(fresh, action.name)
     _copy_state(fresh, article)
     return transition
+
+
+def announce(article: Article, action: str) -> None:
+    """Tell other apps of a status change once it has committed.
+
+    The hooks are named in settings.ARTICLE_TRANSITION_HOOKS (the newsletter's
+    alerts), so articles/ never imports the apps that act on its changes.
+    """
+    for path in getattr(settings, "ARTICLE_TRANSITION_HOOKS", ()):
+        hook = import_string(path)
+        # robust: a hook that fails is logged; the change itself stands.
+        transaction.on_commit(
+            lambda hook=hook: hook(article_id=article.pk, action=action), robust=True
+        )
 
 
 def content_edited(article: Article, *, by) -> Transition | None:

@@ -418,10 +418,19 @@ NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
 NEWSLETTER_LIST_ID = os.environ.get(
     "NEWSLETTER_LIST_ID", "Weekly newsletter <weekly.newsroom.example>"
 )
+# Alerts about followed companies are a list of their own (newsletter/alerts.py).
+NEWSLETTER_ALERTS_LIST_ID = os.environ.get(
+    "NEWSLETTER_ALERTS_LIST_ID", "Company alerts <alerts.newsroom.example>"
+)
 NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "72"))
 # Sign-ups per IP address per hour, counted in the cache.
 NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", "5"))
 NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "200"))
+
+# Called after an article's status change commits, with article_id and action
+# (articles/workflow.py). articles/ must not import newsletter/; this wires
+# the newsletter's alerts to publishing.
+ARTICLE_TRANSITION_HOOKS = ["newsletter.alerts.article_transitioned"]
 
 # Background work (django-tasks): run at once in development and tests; the
 # database backend (a worker: `manage.py db_worker`) when TASKS_BACKEND=database.

@@ -1,8 +1,10 @@
 """Small factories and link helpers for the following and alert tests."""
 
 import re
+import threading
 
 from django.conf import settings
+from django.db import connections
 from django.utils import timezone
 
 from newsletter.models import Follow, Frequency, Subscriber
@@ -37,3 +39,25 @@ def link_path(body: str, kind: str) -> str:
 
 def local(url: str) -> str:
     return url.removeprefix(settings.SITE_URL)
+
+
+def together(*calls):
+    """Run each call in its own thread (own connection), released at once."""
+    barrier = threading.Barrier(len(calls))
+    errors = []
+
+    def run(call):
+        try:
+            barrier.wait(timeout=10)
+            call()
+        except Exception as error:  # noqa: BLE001 - handed to the test
+            errors.append(error)
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=run, args=(call,)) for call in calls]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert not errors, errors
