@@ -37,6 +37,8 @@ from django.utils.crypto import salted_hmac
 from . import tokens
 from .models import Issue, Script
 from .rendering import (
+    PERSONAL_HTML_PLACEHOLDER,
+    PERSONAL_TEXT_PLACEHOLDER,
     UNSUBSCRIBE_PLACEHOLDER,
     RenderedIssue,
     edition_language,
@@ -80,6 +82,8 @@ class Recipient:
     pk: int
     email: str
     script: str = Script.HANT
+    # What they follow: ("c", company id) and ("t", tag id) keys.
+    follows: frozenset = frozenset()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -133,23 +137,27 @@ _BASE64_LINE = 57
 
 
 class _Base64Body:
-    """A body with a placeholder, base64-encoded with the placeholder filled in.
+    """A body with placeholders, base64-encoded with the placeholders filled in.
 
-    Everything before the placeholder's first line is the same in every copy:
+    Everything before the first placeholder's line is the same in every copy:
     it is encoded once, and only the rest per copy (the unsubscribe link is
-    at the end of the mail, so that is a small part).
+    at the end of the mail; the personal section, when there is one, near
+    the top).
     """
 
-    def __init__(self, body: str, placeholder: str):
+    def __init__(self, body: str, *placeholders: str):
         data = body.encode("utf-8")
-        self.placeholder = placeholder.encode()
-        first = data.find(self.placeholder)
-        cut = (first if first >= 0 else len(data)) // _BASE64_LINE * _BASE64_LINE
+        self.placeholders = [p.encode() for p in placeholders]
+        found = [data.find(p) for p in self.placeholders]
+        first = min((at for at in found if at >= 0), default=len(data))
+        cut = first // _BASE64_LINE * _BASE64_LINE
         self.head = base64.encodebytes(data[:cut])
         self.tail = data[cut:]
 
-    def encode(self, value: str) -> bytes:
-        tail = self.tail.replace(self.placeholder, value.encode("utf-8"))
+    def encode(self, *values: str) -> bytes:
+        tail = self.tail
+        for placeholder, value in zip(self.placeholders, values, strict=True):
+            tail = tail.replace(placeholder, value.encode("utf-8"))
         return self.head + base64.encodebytes(tail)
 
 
@@ -171,7 +179,9 @@ def check_headers(subject: str, *, from_email=None, list_id=None) -> None:
 class MessageTemplate:
     """The message of one issue in one script, built once, personalised per copy."""
 
-    def __init__(self, rendered: RenderedIssue, *, from_email=None, list_id=None):
+    def __init__(
+        self, rendered: RenderedIssue, *, from_email=None, list_id=None, personal=False
+    ):
         self.rendered = rendered
         self.subject = refuse_line_breaks(rendered.subject, "The subject")
         self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
@@ -194,8 +204,22 @@ class MessageTemplate:
         message.attach(_part("plain", _TEXT))
         message.attach(_part("html", _HTML))
         raw = message.as_bytes()
-        self._text = _Base64Body(rendered.text, UNSUBSCRIBE_PLACEHOLDER)
-        self._html = _Base64Body(rendered.html, UNSUBSCRIBE_PLACEHOLDER)
+        # With a personal section ("Your companies") when the issue has one.
+        self.personal = personal and bool(rendered.personal_html)
+        if self.personal:
+            self._text = _Base64Body(
+                rendered.personal_text,
+                UNSUBSCRIBE_PLACEHOLDER,
+                PERSONAL_TEXT_PLACEHOLDER + "\n",
+            )
+            self._html = _Base64Body(
+                rendered.personal_html,
+                UNSUBSCRIBE_PLACEHOLDER,
+                PERSONAL_HTML_PLACEHOLDER + "\n",
+            )
+        else:
+            self._text = _Base64Body(rendered.text, UNSUBSCRIBE_PLACEHOLDER)
+            self._html = _Base64Body(rendered.html, UNSUBSCRIBE_PLACEHOLDER)
         # Each placeholder once, so each substitution below is exact.
         for placeholder in (_TO, _DATE, _MESSAGE_ID, _LIST_UNSUBSCRIBE, _TEXT, _HTML):
             if raw.count(placeholder) != 1:  # pragma: no cover - a bug, not input
@@ -204,7 +228,7 @@ class MessageTemplate:
 
     def render(
         self, *, to: str, unsubscribe_url: str, unsubscribe_mailto: str,
-        message_id: str, date: str,
+        message_id: str, date: str, section: tuple[str, str] = ("", ""),
     ) -> bytes:  # fmt: skip
         """The complete message for one recipient, as bytes (LF line ends)."""
         refuse_line_breaks(to, "The recipient's address")
@@ -218,9 +242,17 @@ class MessageTemplate:
             .replace(_MESSAGE_ID, message_id.encode())
             .replace(_LIST_UNSUBSCRIBE, list_unsubscribe.encode())
             # What RenderedIssue.personalise does, on the encoded bodies.
-            .replace(_TEXT + b"\n", self._text.encode(unsubscribe_url))
-            .replace(_HTML + b"\n", self._html.encode(html.escape(unsubscribe_url)))
+            .replace(
+                _TEXT + b"\n", self._encode(self._text, unsubscribe_url, section[1])
+            )
+            .replace(
+                _HTML + b"\n",
+                self._encode(self._html, html.escape(unsubscribe_url), section[0]),
+            )
         )
+
+    def _encode(self, body: _Base64Body, link: str, section: str) -> bytes:
+        return body.encode(link, section) if self.personal else body.encode(link)
 
 
 def _address(address: str) -> str:
@@ -255,8 +287,12 @@ class IssueMessages:
     nothing is rendered per subscriber.
     """
 
-    def __init__(self, issue: Issue, *, from_email=None, renderings=None):
+    def __init__(
+        self, issue: Issue, *, from_email=None, renderings=None, sections=None
+    ):
         self.issue = issue
+        # PersonalSections, or None for the same message to everyone.
+        self.sections = sections
         self.from_email = from_email or settings.DEFAULT_FROM_EMAIL
         if renderings is None:
             articles = issue_articles(issue)
@@ -266,7 +302,9 @@ class IssueMessages:
             }
         self.renderings = renderings
         self.templates = {
-            script: MessageTemplate(rendered, from_email=self.from_email)
+            script: MessageTemplate(
+                rendered, from_email=self.from_email, personal=sections is not None
+            )
             for script, rendered in renderings.items()
         }
         _name, address = email.utils.parseaddr(self.from_email)
@@ -290,12 +328,17 @@ class IssueMessages:
         token = tokens.unsubscribe_token(recipient)
         url = self.unsubscribe_url(recipient, token)
         message_id = message_id_for(self.issue.week, recipient.pk, self.domain)
-        raw = self.templates[self.script_for(recipient)].render(
+        script = self.script_for(recipient)
+        section = ("", "")
+        if self.sections is not None:
+            section = self.sections.for_follows(script, recipient.follows)
+        raw = self.templates[script].render(
             to=recipient.email,
             unsubscribe_url=url,
             unsubscribe_mailto=self._mailto(token),
             message_id=message_id,
             date=date or format_date(),
+            section=section,
         )
         return PersonalMessage(
             raw=raw, message_id=message_id, unsubscribe_url=url, recipient=recipient

@@ -32,6 +32,10 @@ from .models import Issue, Script, postal_address
 
 # ASCII, so neither OpenCC nor css-inline changes it; never a real URL.
 UNSUBSCRIBE_PLACEHOLDER = "nr-personal-unsubscribe-link-0c5d9e"
+# Where "Your companies" goes (personalising.py): an HTML comment, which
+# css-inline keeps in place inside the table, and a line of the text.
+PERSONAL_HTML_PLACEHOLDER = "<!--nr-personal-section-4b1e-->"
+PERSONAL_TEXT_PLACEHOLDER = "nr-personal-section-4b1e"
 
 EMAIL_WIDTH = 600
 # The content column inside the 600 px table (24 px padding either side).
@@ -48,13 +52,19 @@ _inliner = css_inline.CSSInliner(keep_at_rules=True, load_remote_stylesheets=Fal
 
 @dataclasses.dataclass(frozen=True)
 class RenderedIssue:
-    """One script's rendering of an issue, with a placeholder unsubscribe link."""
+    """One script's rendering of an issue, with a placeholder unsubscribe link.
+
+    ``html`` and ``text`` are the issue without a personal section;
+    ``personal_html`` and ``personal_text`` hold its placeholder as well.
+    """
 
     script: str
     subject: str
     preheader: str
     html: str
     text: str
+    personal_html: str = ""
+    personal_text: str = ""
 
     def personalise(self, unsubscribe_url: str) -> tuple[str, str]:
         """(html, text) with the subscriber's own unsubscribe link."""
@@ -139,6 +149,8 @@ def _context(issue: Issue, articles: list[Article]) -> dict:
         "web_url": tokens.absolute(issue.get_absolute_url()),
         "newsletter_url": tokens.absolute(reverse("newsletter:index")),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "personal_html_placeholder": PERSONAL_HTML_PLACEHOLDER,
+        "personal_text_placeholder": PERSONAL_TEXT_PLACEHOLDER,
         "postal_address": postal_address(),
         "email_width": EMAIL_WIDTH,
         "preheader_spacer": PREHEADER_SPACER,
@@ -166,12 +178,16 @@ def render_issue(issue: Issue, script: str, *, articles=None) -> RenderedIssue:
         text = editions.convert_text(text)
         subject = editions.convert_text(subject)
         preheader = editions.convert_text(preheader)
+    markup = inline_css(markup)
+    text = _tidy_text(text)
     return RenderedIssue(
         script=script,
         subject=subject,
         preheader=preheader,
-        html=inline_css(markup),
-        text=_tidy_text(text),
+        html=markup.replace(PERSONAL_HTML_PLACEHOLDER + "\n", ""),
+        text=text.replace(PERSONAL_TEXT_PLACEHOLDER + "\n", ""),
+        personal_html=markup,
+        personal_text=text,
     )
 
 

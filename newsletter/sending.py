@@ -46,6 +46,7 @@ from .messages import (
     format_date,
 )
 from .models import Delivery, Issue, Subscriber
+from .personalising import PersonalSections, follow_keys
 
 logger = logging.getLogger(__name__)
 
@@ -367,8 +368,10 @@ class _Sender:
                 _reconnect(self.connection)
         raise AssertionError("unreachable")  # pragma: no cover
 
-    def send_one(self, pk, subscriber_id, email, script) -> None:
-        recipient = Recipient(pk=subscriber_id, email=email, script=script)
+    def send_one(self, pk, subscriber_id, email, script, follows=frozenset()) -> None:
+        recipient = Recipient(
+            pk=subscriber_id, email=email, script=script, follows=follows
+        )
         try:
             email_message = self.messages.email_message(recipient, date=format_date())
         except (HeaderInjection, ValueError) as error:
@@ -428,11 +431,12 @@ class _Sender:
             self.report.retry_later += 1
 
     def send_batch(self, batch) -> None:
+        follows = follow_keys([row[1] for row in batch])
         self.connection.open()
         try:
             for row in batch:
                 self.keep_lease()
-                self.send_one(*row)
+                self.send_one(*row, follows=follows.get(row[1], frozenset()))
         finally:
             try:
                 self.connection.close()
@@ -485,7 +489,7 @@ def send_issue(
     sender = None
     try:
         issue.refresh_from_db()
-        messages = IssueMessages(issue)
+        messages = IssueMessages(issue, sections=PersonalSections(issue))
         sender = _Sender(
             issue,
             messages,
