@@ -4,8 +4,10 @@ import json
 
 from django.contrib import admin, messages
 from django.db import models
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -41,7 +43,14 @@ def _ticker_query(term: str) -> Q | None:
 
 @admin.register(Company)
 class CompanyAdmin(admin.ModelAdmin):
-    list_display = ["name", "name_en", "ticker_list", "coverage", "slug"]
+    list_display = [
+        "name",
+        "name_en",
+        "ticker_list",
+        "coverage",
+        "follower_count",
+        "slug",
+    ]
     search_fields = ["name", "name_en", "name_hans", "slug", "tickers__symbol"]
     inlines = [TickerInline]
     actions = ["merge_selected"]
@@ -54,7 +63,9 @@ class CompanyAdmin(admin.ModelAdmin):
         "slug",
         "website",
         "description",
+        "followers",
     ]
+    readonly_fields = ["followers"]
 
     def get_changeform_initial_data(self, request):
         """``?name=`` as usual, and ``?ticker=6638.HK`` for the first ticker row.
@@ -87,7 +98,16 @@ class CompanyAdmin(admin.ModelAdmin):
             super()
             .get_queryset(request)
             .prefetch_related("tickers")
-            .annotate(coverage_count=Count("articles", distinct=True))
+            .annotate(
+                coverage_count=Count("articles", distinct=True),
+                # A subquery, not a second join: articles × followers rows
+                # would be millions for a popular company.
+                followers_count=Subquery(
+                    Company.objects.filter(pk=OuterRef("pk"))
+                    .annotate(n=Count("followers"))
+                    .values("n")
+                ),
+            )
         )
 
     def get_search_results(self, request, queryset, search_term):
@@ -122,6 +142,24 @@ class CompanyAdmin(admin.ModelAdmin):
     @admin.display(description=_("coverage"), ordering="coverage_count")
     def coverage(self, obj):
         return obj.coverage_count
+
+    @admin.display(description=_("followers"), ordering="followers_count")
+    def follower_count(self, obj):
+        return obj.followers_count
+
+    @admin.display(description=_("followers"))
+    def followers(self, obj):
+        """How many subscribers follow it by email, linked to their list."""
+        if obj is None or obj.pk is None:
+            return "—"
+        count = obj.followers.count()
+        url = reverse("admin:newsletter_subscriber_changelist")
+        return format_html(
+            '<a href="{}?follows__company__id__exact={}">{}</a>',
+            url,
+            obj.pk,
+            ngettext("%(n)d subscriber", "%(n)d subscribers", count) % {"n": count},
+        )
 
     # Merging deletes the duplicates, yet Editors hold change_company and not
     # delete_company: the merge keeps every ticker and link, so change is asked.

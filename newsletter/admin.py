@@ -25,10 +25,13 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from . import composing, rendering, subscribing, tokens
+from . import alerts, composing, rendering, subscribing, tokens
 from .messages import HeaderInjection, refuse_line_breaks
 from .models import (
+    AlertDelivery,
+    AlertSettings,
     Delivery,
+    Follow,
     Issue,
     IssuePick,
     Script,
@@ -387,6 +390,15 @@ class SubscriptionEventInline(admin.TabularInline):
         return False
 
 
+class FollowInline(SubscriptionEventInline):
+    model = Follow
+    fields = ["company", "tag", "created_at"]
+    readonly_fields = fields
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("company", "tag")
+
+
 class ReadOnlyAdmin(admin.ModelAdmin):
     """Records kept as they happened: viewed in the admin, never edited there.
 
@@ -408,11 +420,25 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 class SubscriberAdmin(ReadOnlyAdmin):
     """Status changes go through newsletter/subscribing.py, which keeps the events."""
 
-    list_display = ["email", "status", "script", "created_at", "confirmed_at"]
-    list_filter = ["status", "script"]
+    list_display = [
+        "email",
+        "status",
+        "script",
+        "frequency",
+        "created_at",
+        "confirmed_at",
+    ]
+    list_filter = ["status", "script", "frequency"]
     search_fields = ["email"]
     date_hierarchy = "created_at"
-    inlines = [SubscriptionEventInline]
+    inlines = [FollowInline, SubscriptionEventInline]
+
+    def lookup_allowed(self, lookup, value, request=None):
+        # The company admin links here: "who follows this company".
+        if lookup in ("follows__company__id__exact", "follows__tag__id__exact"):
+            return True
+        return super().lookup_allowed(lookup, value, request)
+
     actions = ["unsubscribe_selected"]
 
     def get_actions(self, request):
@@ -465,3 +491,30 @@ class DeliveryAdmin(ReadOnlyAdmin):
                 "<strong>{}</strong>", _("unknown (interrupted while sending)")
             )
         return delivery.get_status_display()
+
+
+@admin.register(AlertDelivery)
+class AlertDeliveryAdmin(ReadOnlyAdmin):
+    """Every alert and digest entry: who, which article, what became of it."""
+
+    list_display = ["article", "subscriber", "kind", "status", "reason", "sent_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["article", "subscriber"]
+    search_fields = ["subscriber__email"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(AlertSettings)
+class AlertSettingsAdmin(admin.ModelAdmin):
+    """The digest time and the daily cap: one row, changed by the desk."""
+
+    def has_add_permission(self, request):
+        return not AlertSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        # A worker waits for the new time; the old chain ends by itself.
+        alerts.schedule_digest()
