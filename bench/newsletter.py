@@ -1,6 +1,7 @@
 """How fast an issue is exported to a large list, and in how much memory.
 
     .venv/bin/python bench/newsletter.py [subscribers] [repeats]
+    .venv/bin/python bench/newsletter.py --following [subscribers] [fan-out]
 
 Makes a temporary SQLite database (migrations run first), a week of ten live
 articles and a ready issue, and ``subscribers`` active subscribers (default
@@ -11,6 +12,17 @@ peak of Python allocations (tracemalloc, a second run: tracing slows Python
 down) and the process's ru_maxrss. With ``repeats`` above 1 it prints the
 median and range of the timed runs. The goal (issue 6): 100,000 subscribers
 in under 60 s and under 300 MB. Measured, not asserted.
+
+With ``--following`` (issue 22): 2,000 companies, each subscriber following
+0–20 of them (drawn by a Zipf law: a few companies are followed by many), a
+week of 500 live articles each about 1–3 companies (Zipf too; the issue
+keeps 20 of them as the editors' picks), so the export
+carries "Your companies" per subscriber; then one article whose company
+``fan-out`` subscribers (default 20,000) follow with "as soon as it is
+published", and the time to fan its alerts out: the delivery rows written and
+the send tasks enqueued in the database backend (no sending). Goals: the
+personalised export under 90 s and 300 MB; the fan-out under 30 s; the
+queries of each are printed at two volumes.
 """
 
 import os
@@ -31,6 +43,8 @@ _workdir = tempfile.mkdtemp(prefix="newsroom-bench-newsletter-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")
 os.environ["DATABASE_URL"] = f"sqlite:///{_workdir}/bench.sqlite3"
 os.environ.setdefault("SITE_URL", "https://news.example")
+# Fan-out enqueues in the database, as production does (no worker runs here).
+os.environ["TASKS_BACKEND"] = "database"
 
 import django  # noqa: E402
 
@@ -91,7 +105,150 @@ def export_once(issue, run: int) -> tuple[float, int, int]:
     return elapsed, report.messages, size
 
 
+COMPANIES = 2000
+ARTICLES = 500
+MAX_FOLLOWS = 20
+PICKS = 20
+ZIPF_A = 1.3
+
+
+def _zipf(rng, size, limit):
+    """``size`` company indexes in [1, limit), small ones far more often."""
+    import numpy as np
+
+    draws = rng.zipf(ZIPF_A, size=size * 2)
+    draws = draws[draws < limit]
+    while len(draws) < size:  # pragma: no cover - the tail rarely runs short
+        more = rng.zipf(ZIPF_A, size=size)
+        draws = np.concatenate([draws, more[more < limit]])
+    return draws[:size]
+
+
+def setup_following(count: int, fan_out: int):
+    """Companies, follows, a week of articles; returns (issue, hot article)."""
+    import numpy as np
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from companies.models import Company
+    from newsletter.models import Frequency
+
+    rng = np.random.default_rng(22)
+    Company.objects.bulk_create(
+        Company(name=f"公司{n:04d}", name_en=f"Company {n}", slug=f"company-{n}")
+        for n in range(COMPANIES)
+    )
+    company_ids = list(Company.objects.order_by("pk").values_list("pk", flat=True))
+    hot = company_ids[0]
+    subscriber_ids = list(
+        Subscriber.objects.order_by("pk").values_list("pk", flat=True)
+    )
+    Subscriber.objects.filter(pk__in=subscriber_ids[:fan_out]).update(
+        frequency=Frequency.IMMEDIATE
+    )
+    now = timezone.now().isoformat()
+    sizes = rng.integers(0, MAX_FOLLOWS + 1, size=len(subscriber_ids))
+    picks = _zipf(rng, int(sizes.sum()), COMPANIES)
+    rows, at = [], 0
+    for n, (subscriber_id, size) in enumerate(zip(subscriber_ids, sizes, strict=True)):
+        chosen = {company_ids[i] for i in picks[at : at + size]}
+        at += size
+        if n < fan_out:
+            chosen.add(hot)
+        rows.extend((subscriber_id, c, now) for c in chosen)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(
+            "INSERT INTO newsletter_follow (subscriber_id, company_id, created_at) "
+            "VALUES (%s, %s, %s)",
+            rows,
+        )
+    monday = datetime(2026, 3, 2, 9, tzinfo=HKT)
+    articles = Article.objects.bulk_create(
+        Article(
+            kind=Article.Kind.BRIEF,
+            headline=f"公司動態第{n + 1}篇：業績與回購",
+            dek=DEK,
+            body=f"<p>{DEK}</p>",
+            status=Article.Status.PUBLISHED,
+            publish_at=monday + timedelta(minutes=20 * n),
+        )
+        for n in range(ARTICLES)
+    )
+    about = _zipf(rng, ARTICLES * 3, COMPANIES)
+    through = Article.companies.through
+    links = set()
+    for n, article in enumerate(articles):
+        for i in about[n * 3 : n * 3 + 1 + n % 3]:
+            links.add((article.pk, company_ids[i]))
+    through.objects.bulk_create(through(article_id=a, company_id=c) for a, c in links)
+    issue = composing.create_issue(WEEK, editor_note="編者話：本週市場波動。")
+    # Editors pick a couple of dozen of the week's articles, not all 500.
+    issue.picks.filter(position__gt=PICKS).delete()
+    composing.mark_ready(issue)
+    hot_article = Article.objects.create(
+        headline="熱門公司公布業績",
+        dek=DEK,
+        body=f"<p>{DEK}</p>",
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now(),
+    )
+    hot_article.companies.add(hot)
+    return issue, hot_article, len(rows)
+
+
+def fan_out_once(article) -> tuple[float, int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsletter import alerts
+    from newsletter.models import AlertDelivery
+
+    AlertDelivery.objects.filter(article=article).delete()
+    with CaptureQueriesContext(connection) as queries:
+        started = time.perf_counter()
+        created = alerts.fan_out(article.pk)
+        elapsed = time.perf_counter() - started
+    return elapsed, created, len(queries)
+
+
+def main_following(count: int, fan_out: int) -> None:
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    make_subscribers(count)
+    issue, hot, follows = setup_following(count, fan_out)
+    generate = time.perf_counter() - started
+    rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    elapsed, messages, size = export_once(issue, 0)
+    rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    fan_time, created, fan_queries = fan_out_once(hot)
+    load = os.getloadavg()
+    print(  # noqa: T201
+        "\n".join(
+            [
+                f"subscribers: {count:,}, follows: {follows:,} of {COMPANIES:,} "
+                f"companies (Zipf a={ZIPF_A}), {ARTICLES} articles "
+                f"(generated in {generate:.1f} s)",
+                f"personalised export: {elapsed:.1f} s, {messages:,} messages, "
+                f"mbox {size / 1e6:.0f} MB, {messages / elapsed:,.0f} messages/s",
+                f"ru_maxrss: {rss_before:.0f} MB before exporting, "
+                f"{rss_after:.0f} MB after",
+                f"fan-out of one article to {created:,} followers: {fan_time:.1f} s "
+                f"to write the deliveries and enqueue, {fan_queries} queries",
+                f"load average: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}",
+                "goals: export under 90 s and 300 MB; fan-out under 30 s",
+            ]
+        )
+    )
+
+
 def main() -> None:
+    if sys.argv[1:2] == ["--following"]:
+        args = sys.argv[2:]
+        main_following(
+            int(args[0]) if args else 100_000,
+            int(args[1]) if len(args) > 1 else 20_000,
+        )
+        return
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 100_000
     repeats = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     call_command("migrate", verbosity=0)

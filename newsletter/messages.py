@@ -139,26 +139,59 @@ _BASE64_LINE = 57
 class _Base64Body:
     """A body with placeholders, base64-encoded with the placeholders filled in.
 
-    Everything before the first placeholder's line is the same in every copy:
-    it is encoded once, and only the rest per copy (the unsubscribe link is
-    at the end of the mail; the personal section, when there is one, near
-    the top).
+    base64 turns each 57 bytes into one line, so a stretch of fixed text that
+    starts on a line boundary encodes the same in every copy. The fixed text
+    between placeholders is encoded once for each of the 57 places a copy's
+    values can leave it starting at (cached as copies need them), and only
+    the values and the few bytes around them are encoded per copy: the
+    personal section near the top no longer costs the whole body.
     """
 
     def __init__(self, body: str, *placeholders: str):
         data = body.encode("utf-8")
-        self.placeholders = [p.encode() for p in placeholders]
-        found = [data.find(p) for p in self.placeholders]
-        first = min((at for at in found if at >= 0), default=len(data))
-        cut = first // _BASE64_LINE * _BASE64_LINE
-        self.head = base64.encodebytes(data[:cut])
-        self.tail = data[cut:]
+        found = sorted(
+            (data.find(p.encode()), n, p.encode())
+            for n, p in enumerate(placeholders)
+            if data.find(p.encode()) >= 0
+        )
+        self.slots = [n for _at, n, _p in found]
+        self.segments = []
+        start = 0
+        for at, _n, placeholder in found:
+            self.segments.append(data[start:at])
+            start = at + len(placeholder)
+        self.segments.append(data[start:])
+        self._aligned = {}
+
+    def _split(self, index: int, need: int) -> tuple[bytes, bytes]:
+        """Segment ``index`` after its first ``need`` bytes: whole lines encoded,
+        and the bytes left over."""
+        key = (index, need)
+        if key not in self._aligned:
+            segment = self.segments[index]
+            end = need + (len(segment) - need) // _BASE64_LINE * _BASE64_LINE
+            self._aligned[key] = (
+                base64.encodebytes(segment[need:end]),
+                segment[end:],
+            )
+        return self._aligned[key]
 
     def encode(self, *values: str) -> bytes:
-        tail = self.tail
-        for placeholder, value in zip(self.placeholders, values, strict=True):
-            tail = tail.replace(placeholder, value.encode("utf-8"))
-        return self.head + base64.encodebytes(tail)
+        out = []
+        pending = b""  # not yet encoded; always starts on a line boundary
+        for index, segment in enumerate(self.segments):
+            if index:
+                pending += values[self.slots[index - 1]].encode("utf-8")
+            need = -len(pending) % _BASE64_LINE
+            if len(segment) - need < 4 * _BASE64_LINE:
+                pending += segment
+                continue
+            lines, rest = self._split(index, need)
+            out.append(base64.encodebytes(pending + segment[:need]))
+            out.append(lines)
+            pending = rest
+        out.append(base64.encodebytes(pending))
+        return b"".join(out)
 
 
 def _part(subtype: str, placeholder: bytes) -> MIMENonMultipart:

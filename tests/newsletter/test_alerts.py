@@ -339,3 +339,21 @@ def test_two_workers_respect_the_daily_cap(settings):
         ]
     )
     assert len(mail.outbox) == 1
+
+
+def _fan_out_queries(count):
+    from django.test.utils import CaptureQueriesContext
+
+    company = make_company()
+    for _ in range(count):
+        follow(make_subscriber(frequency=Frequency.IMMEDIATE), company=company)
+    article = about(company, status=Article.Status.PUBLISHED)
+    with CaptureQueriesContext(connection) as queries:
+        created = alerts.fan_out(article.pk)
+    assert created == count
+    return len(queries)
+
+
+def test_fan_out_queries_do_not_grow_with_followers(settings):
+    settings.TASKS = DUMMY  # enqueue only
+    assert _fan_out_queries(3) == _fan_out_queries(40)
