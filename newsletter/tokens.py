@@ -132,9 +132,13 @@ def follow_url(subscriber, follow: str) -> str:
     return absolute(reverse("newsletter:follow_confirm", kwargs={"token": token}))
 
 
+def manage_path(subscriber) -> str:
+    """The personal page's path, for links on our own pages."""
+    return reverse("newsletter:manage", kwargs={"token": manage_token(subscriber)})
+
+
 def manage_url(subscriber) -> str:
-    token = manage_token(subscriber)
-    return absolute(reverse("newsletter:manage", kwargs={"token": token}))
+    return absolute(manage_path(subscriber))
 
 
 def alerts_off_url(subscriber) -> str:

@@ -129,7 +129,7 @@ def confirm(request, token):
         return render(
             request,
             "newsletter/confirm_done.html",
-            {"subscriber": subscriber, "manage_url": tokens.manage_url(subscriber)},
+            {"subscriber": subscriber, "manage_url": tokens.manage_path(subscriber)},
         )
     return render(request, "newsletter/confirm.html", {"subscriber": subscriber})
 
@@ -227,6 +227,6 @@ def follow_confirm(request, token):
         "subscriber": subscriber,
         "followed": followed,
         "done": done,
-        "manage_url": tokens.manage_url(subscriber),
+        "manage_url": tokens.manage_path(subscriber),
     }
     return render(request, "newsletter/follow_confirm.html", context)
