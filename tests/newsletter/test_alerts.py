@@ -357,3 +357,17 @@ def _fan_out_queries(count):
 def test_fan_out_queries_do_not_grow_with_followers(settings):
     settings.TASKS = DUMMY  # enqueue only
     assert _fan_out_queries(3) == _fan_out_queries(40)
+
+
+def test_simplified_subscribers_get_alerts_in_simplified_with_their_links():
+    from newsletter.models import Script
+
+    company = make_company(name="騰訊控股")
+    subscriber = make_subscriber(frequency=Frequency.IMMEDIATE, script=Script.HANS)
+    follow(subscriber, company=company)
+    article = about(company, status=Article.Status.PUBLISHED, headline="騰訊業績")
+    alerts.fan_out(article.pk)
+    [message] = mail.outbox
+    assert message.subject == "腾讯业绩"
+    assert "腾讯控股" in message.body
+    assert "/zh-hans/" in message.body
