@@ -10,8 +10,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from companies.models import Company
 from newsletter import composing, exporting
-from newsletter.models import Subscriber
+from newsletter.models import Follow, Subscriber
 from newsroom import spreadsheets
 from tests.factories import make_live_article
 
@@ -72,10 +73,14 @@ def test_recipients_csv_defuses_subscriber_fields(tmp_path):
         Subscriber(email=address, status=Subscriber.Status.ACTIVE)
         for address in addresses
     )
+    # The followed companies' names are written too (issue 22).
+    hostile = Company.objects.create(name='=HYPERLINK("http://evil.example")')
+    Follow.objects.create(subscriber=Subscriber.objects.first(), company=hostile)
     exporting.export_issue(issue, tmp_path, fmt="eml")
     with open(tmp_path / "recipients.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["email", "script", "unsubscribe_url"]
+    assert rows[0] == ["email", "script", "unsubscribe_url", "followed_companies"]
+    assert any(row[3].startswith("'=HYPERLINK") for row in rows[1:])
     assert sorted(row[0] for row in rows[1:]) == sorted("'" + a for a in addresses)
     for row in rows[1:]:
         for cell in row:
