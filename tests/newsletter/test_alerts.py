@@ -1,6 +1,7 @@
 """Alerts about followed companies: when, to whom, and exactly once."""
 
 import datetime
+import io
 import time
 from collections import Counter
 
@@ -371,3 +372,20 @@ def test_simplified_subscribers_get_alerts_in_simplified_with_their_links():
     assert message.subject == "腾讯业绩"
     assert "腾讯控股" in message.body
     assert "/zh-hans/" in message.body
+
+
+def test_send_alerts_command_fans_out_recent_articles_without_a_worker(settings):
+    from django.core.management import call_command
+
+    settings.TASKS = DUMMY  # nothing runs by itself
+    company = make_company()
+    subscriber = make_subscriber(frequency=Frequency.IMMEDIATE)
+    follow(subscriber, company=company)
+    about(
+        company,
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() - datetime.timedelta(minutes=5),
+    )
+    call_command("send_alerts", stdout=io.StringIO())
+    call_command("send_alerts", stdout=io.StringIO())
+    assert addresses() == {subscriber.email: 1}
