@@ -112,69 +112,71 @@ def test_followed_tag_alerts_too():
     assert addresses() == {subscriber.email: 1}
 
 
-def test_a_scheduled_article_alerts_at_its_minute(
-    settings, django_capture_on_commit_callbacks, monkeypatch
-):
-    settings.TASKS = DUMMY
-    from django_tasks import default_task_backend
+class Scheduling:
+    """An article about a followed company, in review, and a clock to move."""
 
-    company = make_company()
-    follow(make_subscriber(frequency=Frequency.IMMEDIATE), company=company)
-    at = (timezone.now() + datetime.timedelta(hours=2)).replace(microsecond=0)
-    article = about(company, status=Article.Status.REVIEW)
-    publish(
-        article, by=make_editor(), at=at, capture=django_capture_on_commit_callbacks
-    )
-    [result] = default_task_backend.results
+    def __init__(self, capture, monkeypatch):
+        from django_tasks import default_task_backend
+
+        self.tasks = default_task_backend.results
+        self.capture = capture
+        self.monkeypatch = monkeypatch
+        self.editor = make_editor()
+        company = make_company()
+        follow(make_subscriber(frequency=Frequency.IMMEDIATE), company=company)
+        self.article = about(company, status=Article.Status.REVIEW)
+
+    def publish(self, at):
+        publish(self.article, by=self.editor, at=at, capture=self.capture)
+
+    def unpublish(self):
+        with self.capture(execute=True):
+            workflow.unpublish(self.article, by=self.editor)
+
+    def run_at(self, moment, result):
+        later = moment + datetime.timedelta(minutes=1)
+        self.monkeypatch.setattr(timezone, "now", lambda: later)
+        run(result)
+
+
+@pytest.fixture
+def scheduling(settings, django_capture_on_commit_callbacks, monkeypatch):
+    settings.TASKS = DUMMY
+    return Scheduling(django_capture_on_commit_callbacks, monkeypatch)
+
+
+def in_hours(hours):
+    return (timezone.now() + datetime.timedelta(hours=hours)).replace(microsecond=0)
+
+
+def test_a_scheduled_article_alerts_at_its_minute(scheduling):
+    at = in_hours(2)
+    scheduling.publish(at)
+    [result] = scheduling.tasks
     assert result.task.run_after == at
     assert not mail.outbox  # not yet
-    later = at + datetime.timedelta(minutes=1)
-    monkeypatch.setattr(timezone, "now", lambda: later)
-    run(result)
+    scheduling.run_at(at, result)
     assert len(mail.outbox) == 1
 
 
-def test_an_unpublished_scheduled_article_does_not_alert(
-    settings, django_capture_on_commit_callbacks, monkeypatch
-):
-    settings.TASKS = DUMMY
-    from django_tasks import default_task_backend
-
-    company = make_company()
-    follow(make_subscriber(frequency=Frequency.IMMEDIATE), company=company)
-    editor = make_editor()
-    at = timezone.now() + datetime.timedelta(hours=2)
-    article = about(company, status=Article.Status.REVIEW)
-    publish(article, by=editor, at=at, capture=django_capture_on_commit_callbacks)
-    with django_capture_on_commit_callbacks(execute=True):
-        workflow.unpublish(article, by=editor)
-    [result] = default_task_backend.results
-    monkeypatch.setattr(timezone, "now", lambda: at + datetime.timedelta(minutes=1))
-    run(result)
+def test_an_unpublished_scheduled_article_does_not_alert(scheduling):
+    at = in_hours(2)
+    scheduling.publish(at)
+    scheduling.unpublish()
+    [result] = scheduling.tasks
+    scheduling.run_at(at, result)
     assert not mail.outbox
 
 
-def test_a_rescheduled_article_alerts_at_its_new_time_only(
-    settings, django_capture_on_commit_callbacks, monkeypatch
-):
-    settings.TASKS = DUMMY
-    from django_tasks import default_task_backend
-
-    company = make_company()
-    follow(make_subscriber(frequency=Frequency.IMMEDIATE), company=company)
-    editor = make_editor()
-    first = timezone.now() + datetime.timedelta(hours=1)
-    second = timezone.now() + datetime.timedelta(hours=3)
-    article = about(company, status=Article.Status.REVIEW)
-    publish(article, by=editor, at=first, capture=django_capture_on_commit_callbacks)
-    publish(article, by=editor, at=second, capture=django_capture_on_commit_callbacks)
-    old, new = default_task_backend.results
+def test_a_rescheduled_article_alerts_at_its_new_time_only(scheduling):
+    first, second = in_hours(1), in_hours(3)
+    scheduling.publish(first)
+    scheduling.publish(second)
+    old, new = scheduling.tasks
     assert new.task.run_after == second
-    monkeypatch.setattr(timezone, "now", lambda: first + datetime.timedelta(minutes=1))
-    run(old)
+    scheduling.run_at(first, old)
     assert not mail.outbox  # not live yet, and not its time any more
-    monkeypatch.setattr(timezone, "now", lambda: second + datetime.timedelta(minutes=1))
-    run(old)
+    scheduling.run_at(second, old)
     assert not mail.outbox  # the old task's time is gone
     run(new)
     assert len(mail.outbox) == 1
