@@ -6,7 +6,8 @@ Writes, for issue 2026-W47:
   ``.txt``: each edition's email, the unsubscribe link written as a merge
   tag (``{{unsubscribe_url}}`` unless told otherwise) for the service to
   fill from recipients.csv;
-- ``recipients.csv``: email, script, unsubscribe_url for every active
+- ``recipients.csv``: email, script, unsubscribe_url, followed_companies
+  and manage_url (``{{manage_url}}`` in the files) for every active
   subscriber, cells that a spreadsheet would run as a formula defused
   (newsroom/spreadsheets.py);
 - ``2026-W47.mbox`` (one message per subscriber), or with ``fmt="eml"`` an
@@ -31,11 +32,13 @@ from newsroom.spreadsheets import safe_cell as csv_cell  # noqa: F401
 from .messages import IssueMessages, Recipient, format_date
 from .models import Follow, Issue, Subscriber
 from .personalising import PersonalSections
-from .rendering import UNSUBSCRIBE_PLACEHOLDER
+from .rendering import MANAGE_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER
 
 FORMATS = ("mbox", "eml")
 CHUNK_SIZE = 2000
 DEFAULT_MERGE_TAG = "{{unsubscribe_url}}"
+# The subscriber's own page (recipients.csv's manage_url).
+MANAGE_MERGE_TAG = "{{manage_url}}"
 
 # mboxrd: a body line starting "From " (after any ">") gets one more ">".
 _MBOX_FROM = re.compile(rb"^(>*From )", re.MULTILINE)
@@ -82,8 +85,9 @@ def export_issue(
     for script, rendered in messages.renderings.items():
         for suffix, body in (("html", rendered.html), ("txt", rendered.text)):
             path = directory / f"{issue.week}.{script}.{suffix}"
+            body = body.replace(UNSUBSCRIBE_PLACEHOLDER, merge_tag)
             path.write_text(
-                body.replace(UNSUBSCRIBE_PLACEHOLDER, merge_tag), encoding="utf-8"
+                body.replace(MANAGE_PLACEHOLDER, MANAGE_MERGE_TAG), encoding="utf-8"
             )
             report.files.append(path)
 
@@ -100,7 +104,9 @@ def export_issue(
             open(csv_path, "w", encoding="utf-8", newline="")
         )
         writer = spreadsheets.writer(csv_file)
-        writer.writerow(["email", "script", "unsubscribe_url", "followed_companies"])
+        writer.writerow(
+            ["email", "script", "unsubscribe_url", "followed_companies", "manage_url"]
+        )
         mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
         for pk, email, script, follows, companies in _recipients(chunk_size):
             personal = messages.message_for(
@@ -109,7 +115,13 @@ def export_issue(
             )
             script = messages.script_for(personal.recipient)
             writer.writerow(
-                [email, script, personal.unsubscribe_url, "; ".join(companies)]
+                [
+                    email,
+                    script,
+                    personal.unsubscribe_url,
+                    "; ".join(companies),
+                    personal.manage_url,
+                ]
             )
             if mbox is not None:
                 mbox.write(separator)

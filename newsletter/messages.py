@@ -37,6 +37,7 @@ from django.utils.crypto import salted_hmac
 from . import tokens
 from .models import Issue, Script
 from .rendering import (
+    MANAGE_PLACEHOLDER,
     PERSONAL_HTML_PLACEHOLDER,
     PERSONAL_TEXT_PLACEHOLDER,
     UNSUBSCRIBE_PLACEHOLDER,
@@ -92,6 +93,7 @@ class PersonalMessage:
     message_id: str
     unsubscribe_url: str
     recipient: Recipient
+    manage_url: str = ""
 
 
 def _encoded_address(address: str, what: str) -> str:
@@ -239,20 +241,17 @@ class MessageTemplate:
         raw = message.as_bytes()
         # With a personal section ("Your companies") when the issue has one.
         self.personal = personal and bool(rendered.personal_html)
+        links = (UNSUBSCRIBE_PLACEHOLDER, MANAGE_PLACEHOLDER)
         if self.personal:
             self._text = _Base64Body(
-                rendered.personal_text,
-                UNSUBSCRIBE_PLACEHOLDER,
-                PERSONAL_TEXT_PLACEHOLDER + "\n",
+                rendered.personal_text, *links, PERSONAL_TEXT_PLACEHOLDER + "\n"
             )
             self._html = _Base64Body(
-                rendered.personal_html,
-                UNSUBSCRIBE_PLACEHOLDER,
-                PERSONAL_HTML_PLACEHOLDER + "\n",
+                rendered.personal_html, *links, PERSONAL_HTML_PLACEHOLDER + "\n"
             )
         else:
-            self._text = _Base64Body(rendered.text, UNSUBSCRIBE_PLACEHOLDER)
-            self._html = _Base64Body(rendered.html, UNSUBSCRIBE_PLACEHOLDER)
+            self._text = _Base64Body(rendered.text, *links)
+            self._html = _Base64Body(rendered.html, *links)
         # Each placeholder once, so each substitution below is exact.
         for placeholder in (_TO, _DATE, _MESSAGE_ID, _LIST_UNSUBSCRIBE, _TEXT, _HTML):
             if raw.count(placeholder) != 1:  # pragma: no cover - a bug, not input
@@ -262,9 +261,11 @@ class MessageTemplate:
     def render(
         self, *, to: str, unsubscribe_url: str, unsubscribe_mailto: str,
         message_id: str, date: str, section: tuple[str, str] = ("", ""),
+        manage_url: str = "",
     ) -> bytes:  # fmt: skip
         """The complete message for one recipient, as bytes (LF line ends)."""
         refuse_line_breaks(to, "The recipient's address")
+        manage_url = manage_url or unsubscribe_url
         for value in (unsubscribe_url, unsubscribe_mailto, message_id, date):
             refuse_line_breaks(value, "A header value")
         # Folded by hand: the header holds two long URLs.
@@ -276,16 +277,24 @@ class MessageTemplate:
             .replace(_LIST_UNSUBSCRIBE, list_unsubscribe.encode())
             # What RenderedIssue.personalise does, on the encoded bodies.
             .replace(
-                _TEXT + b"\n", self._encode(self._text, unsubscribe_url, section[1])
+                _TEXT + b"\n",
+                self._encode(self._text, unsubscribe_url, manage_url, section[1]),
             )
             .replace(
                 _HTML + b"\n",
-                self._encode(self._html, html.escape(unsubscribe_url), section[0]),
+                self._encode(
+                    self._html,
+                    html.escape(unsubscribe_url),
+                    html.escape(manage_url),
+                    section[0],
+                ),
             )
         )
 
-    def _encode(self, body: _Base64Body, link: str, section: str) -> bytes:
-        return body.encode(link, section) if self.personal else body.encode(link)
+    def _encode(self, body: _Base64Body, link, manage, section: str) -> bytes:
+        if self.personal:
+            return body.encode(link, manage, section)
+        return body.encode(link, manage)
 
 
 def _address(address: str) -> str:
@@ -298,11 +307,11 @@ def _address(address: str) -> str:
 class _LinkPattern:
     """A personal link split around its token, so each copy costs one token."""
 
-    def __init__(self, make_link, probe):
+    def __init__(self, make_link, probe, make_token=tokens.unsubscribe_token):
         # Tokens carry a timestamp: across a second boundary the link's token
         # and the one made just before it differ, so try again.
         for _attempt in range(3):
-            token = tokens.unsubscribe_token(probe)
+            token = make_token(probe)
             link = make_link(probe)
             if link.count(token) == 1:
                 self.before, self.after = link.split(token)
@@ -343,10 +352,14 @@ class IssueMessages:
         _name, address = email.utils.parseaddr(self.from_email)
         self.domain = address.rpartition("@")[2] or "localhost"
         self._links = {}
+        self._manage_links = {}
         probe = Recipient(pk=0, email="probe@example.invalid")
         for script in renderings:
             with translation.override(edition_language(script)):
                 self._links[script] = _LinkPattern(tokens.unsubscribe_url, probe)
+                self._manage_links[script] = _LinkPattern(
+                    tokens.manage_url, probe, tokens.manage_token
+                )
         self._mailto = _LinkPattern(tokens.unsubscribe_mailto, probe)
 
     def script_for(self, recipient: Recipient) -> str:
@@ -362,6 +375,7 @@ class IssueMessages:
         url = self.unsubscribe_url(recipient, token)
         message_id = message_id_for(self.issue.week, recipient.pk, self.domain)
         script = self.script_for(recipient)
+        manage_url = self._manage_links[script](tokens.manage_token(recipient))
         section = ("", "")
         if self.sections is not None:
             section = self.sections.for_follows(script, recipient.follows)
@@ -372,9 +386,14 @@ class IssueMessages:
             message_id=message_id,
             date=date or format_date(),
             section=section,
+            manage_url=manage_url,
         )
         return PersonalMessage(
-            raw=raw, message_id=message_id, unsubscribe_url=url, recipient=recipient
+            raw=raw,
+            message_id=message_id,
+            unsubscribe_url=url,
+            recipient=recipient,
+            manage_url=manage_url,
         )
 
     def email_message(self, recipient: Recipient, **kwargs) -> "PreparedEmail":

@@ -1,4 +1,4 @@
-""" "Your companies": the personal section of the weekly newsletter.
+"""The weekly newsletter's personal section, "Your companies".
 
 Above the editors' picks, each subscriber sees the week's live articles about
 what they follow (none → no section). 100,000 subscribers must not mean

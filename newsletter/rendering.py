@@ -32,6 +32,8 @@ from .models import Issue, Script, postal_address
 
 # ASCII, so neither OpenCC nor css-inline changes it; never a real URL.
 UNSUBSCRIBE_PLACEHOLDER = "nr-personal-unsubscribe-link-0c5d9e"
+# The subscriber's own page (follows, frequency, their data).
+MANAGE_PLACEHOLDER = "nr-personal-manage-link-7a2c41"
 # Where "Your companies" goes (personalising.py): an HTML comment, which
 # css-inline keeps in place inside the table, and a line of the text.
 PERSONAL_HTML_PLACEHOLDER = "<!--nr-personal-section-4b1e-->"
@@ -66,11 +68,18 @@ class RenderedIssue:
     personal_html: str = ""
     personal_text: str = ""
 
-    def personalise(self, unsubscribe_url: str) -> tuple[str, str]:
-        """(html, text) with the subscriber's own unsubscribe link."""
+    def personalise(
+        self, unsubscribe_url: str, manage_url: str | None = None
+    ) -> tuple[str, str]:
+        """(html, text) with the subscriber's own links."""
+        manage_url = manage_url or unsubscribe_url
         return (
-            self.html.replace(UNSUBSCRIBE_PLACEHOLDER, html.escape(unsubscribe_url)),
-            self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url),
+            self.html.replace(
+                UNSUBSCRIBE_PLACEHOLDER, html.escape(unsubscribe_url)
+            ).replace(MANAGE_PLACEHOLDER, html.escape(manage_url)),
+            self.text.replace(UNSUBSCRIBE_PLACEHOLDER, unsubscribe_url).replace(
+                MANAGE_PLACEHOLDER, manage_url
+            ),
         )
 
 
@@ -149,6 +158,7 @@ def _context(issue: Issue, articles: list[Article]) -> dict:
         "web_url": tokens.absolute(issue.get_absolute_url()),
         "newsletter_url": tokens.absolute(reverse("newsletter:index")),
         "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+        "manage_url": MANAGE_PLACEHOLDER,
         "personal_html_placeholder": PERSONAL_HTML_PLACEHOLDER,
         "personal_text_placeholder": PERSONAL_TEXT_PLACEHOLDER,
         "postal_address": postal_address(),

@@ -225,6 +225,7 @@ def test_recipients_csv_has_email_script_and_the_personal_unsubscribe_link(
             "unsubscribe_url": f"{SITE}/zh-hans/newsletter/unsubscribe/"
             f"{tokens.unsubscribe_token(hans)}/",
             "followed_companies": "",
+            "manage_url": f"{SITE}/zh-hans/newsletter/me/{tokens.manage_token(hans)}/",
         }
     ]
 

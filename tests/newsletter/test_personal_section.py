@@ -1,8 +1,9 @@
-""" "Your companies" in the weekly newsletter: export and send carry it."""
+"""The weekly newsletter's "Your companies": export and send carry it."""
 
 import csv
 import email
 import email.policy
+import re
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
@@ -139,3 +140,17 @@ def test_personalised_export_queries_do_not_grow_with_subscribers(week, tmp_path
     few = _queries(issue, tmp_path, 5, [tencent, alibaba])
     many = _queries(issue, tmp_path, 45, [tencent, alibaba])
     assert few == many
+
+
+def test_every_copy_links_to_the_subscribers_own_page(week, tmp_path):
+    from newsletter import tokens
+
+    issue, _tencent, _alibaba = week
+    reader = make_subscriber("reader@example.com")
+    exporting.export_issue(issue, tmp_path, fmt="eml")
+    text, html = bodies((tmp_path / "eml" / f"{reader.pk}.eml").read_bytes())
+    path = re.search(r"https?://\S+?(/newsletter/me/[^/\s\"]+/)", text).group(1)
+    assert tokens.subscriber_from_manage_token(path.split("/")[3]) == reader
+    assert path in html
+    for name in (f"{WEEK}.zh-Hant.html", f"{WEEK}.zh-Hant.txt"):
+        assert "{{manage_url}}" in (tmp_path / name).read_text(encoding="utf-8")

@@ -78,7 +78,8 @@ def test_every_link_and_image_is_absolute(issue):
     urls = re.findall(r'(?:href|src)="([^"]+)"', html)
     assert urls
     for url in urls:
-        assert url.startswith(SITE) or url == rendering.UNSUBSCRIBE_PLACEHOLDER, url
+        personal = (rendering.UNSUBSCRIBE_PLACEHOLDER, rendering.MANAGE_PLACEHOLDER)
+        assert url.startswith(SITE) or url in personal, url
     text = rendering.render_issue(issue, Script.HANT).text
     assert f"{SITE}/articles/" in text
 
@@ -147,12 +148,18 @@ def test_simplified_rendering_is_converted_and_links_to_the_simplified_edition(
     assert "国际银行" in rendered.subject
 
 
-def test_personalise_only_replaces_the_unsubscribe_link(issue):
+def test_personalise_only_replaces_the_personal_links(issue):
     rendered = rendering.render_issue(issue, Script.HANT)
-    html, text = rendered.personalise("https://news.example/newsletter/unsubscribe/t/")
+    html, text = rendered.personalise(
+        "https://news.example/newsletter/unsubscribe/t/",
+        "https://news.example/newsletter/me/t/",
+    )
     assert rendering.UNSUBSCRIBE_PLACEHOLDER not in html + text
+    assert rendering.MANAGE_PLACEHOLDER not in html + text
     assert html.count("https://news.example/newsletter/unsubscribe/t/") == 2
     assert text.count("https://news.example/newsletter/unsubscribe/t/") == 1
+    assert html.count("https://news.example/newsletter/me/t/") == 1
+    assert text.count("https://news.example/newsletter/me/t/") == 1
 
 
 def test_an_article_unpublished_after_it_was_picked_drops_out(issue):

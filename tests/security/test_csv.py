@@ -79,7 +79,13 @@ def test_recipients_csv_defuses_subscriber_fields(tmp_path):
     exporting.export_issue(issue, tmp_path, fmt="eml")
     with open(tmp_path / "recipients.csv", encoding="utf-8", newline="") as f:
         rows = list(csv.reader(f))
-    assert rows[0] == ["email", "script", "unsubscribe_url", "followed_companies"]
+    assert rows[0] == [
+        "email",
+        "script",
+        "unsubscribe_url",
+        "followed_companies",
+        "manage_url",
+    ]
     assert any(row[3].startswith("'=HYPERLINK") for row in rows[1:])
     assert sorted(row[0] for row in rows[1:]) == sorted("'" + a for a in addresses)
     for row in rows[1:]:
