@@ -47,9 +47,27 @@ _MBOX_FROM = re.compile(rb"^(>*From )", re.MULTILINE)
 def _mbox_quoted(raw: bytes) -> bytes:
     # Headers and base64 bodies never hold such a line; look before the
     # (slower) regular expression.
-    if raw.startswith((b"From ", b">")) or b"\nFrom " in raw or b"\n>" in raw:
+    if _has_line_to_quote(raw):
         return _MBOX_FROM.sub(rb">\1", raw)
     return raw
+
+
+def _has_line_to_quote(raw: bytes) -> bool:
+    """A line starts with "From " or ">": ``b"\\n>" in raw``, only faster.
+
+    Searching for a line break costs 0.2 ms a copy in base64 bodies (one
+    every 77 bytes), a sixth of the personalised export (bench/newsletter.py
+    --following); ">" and " " never occur in base64, so look for those.
+    """
+    if raw.startswith((b"From ", b">")):
+        return True
+    for byte, before in ((b">", b"\n"), (b" ", b"\nFrom")):
+        at = raw.find(byte)
+        while at != -1:
+            if raw[max(at - len(before), 0) : at] == before:
+                return True
+            at = raw.find(byte, at + 1)
+    return False
 
 
 @dataclasses.dataclass

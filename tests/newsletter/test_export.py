@@ -16,6 +16,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import resolve
 from django.utils import translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsletter import composing, exporting, messages, tokens
 from newsletter.models import Issue, Script, Subscriber
@@ -336,3 +338,16 @@ def test_export_queries_do_not_grow_with_subscribers(issue, tmp_path):
     assert _queries_to_export(issue, tmp_path, 5) == _queries_to_export(
         issue, tmp_path, 45
     )
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(
+        st.sampled_from([b"From ", b">", b"\n", b" ", b"a", b"From", b"\n>", b"x>"]),
+        max_size=12,
+    )
+)
+def test_the_fast_quoting_check_agrees_with_the_plain_one(pieces):
+    raw = b"".join(pieces)
+    plain = raw.startswith((b"From ", b">")) or b"\nFrom " in raw or b"\n>" in raw
+    assert exporting._has_line_to_quote(raw) == plain
