@@ -35,7 +35,7 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
 # threads are enough. Each thread keeps its own persistent database
 # connection: workers x threads per machine (size max_connections, or put
 # PgBouncer in front, accordingly).
-worker_class = "gthread"
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
 threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 
 # A worker whose main loop is silent this long is killed and replaced (with
