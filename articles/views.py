@@ -9,7 +9,6 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
@@ -78,9 +77,9 @@ def for_article_page(queryset):
     return for_lists(queryset).defer(None).prefetch_related("tags", "corrections")
 
 
-def article_parts(request, article, *, preview=False) -> dict:
-    """The article page's own parts: its head (SEO, JSON-LD) and content
-    (header, body, corrections, tags, previous/next, related articles).
+def article_context(article, *, preview=False) -> dict:
+    """What the article page shows: header, body, corrections, tags,
+    previous/next and related articles.
 
     ``article`` comes from ``for_article_page()``, so its companies, tickers,
     tags, bylines and corrections are already fetched.
@@ -88,7 +87,7 @@ def article_parts(request, article, *, preview=False) -> dict:
     companies = list(article.companies.all())
     tags = list(article.tags.all())
     corrections = list(article.corrections.all())
-    context = {
+    return {
         "article": article,
         "authors": article.byline_authors,
         "companies": companies,
@@ -101,19 +100,15 @@ def article_parts(request, article, *, preview=False) -> dict:
         "next_article": _neighbour(article, newer=True),
         "is_preview": preview,
     }
-    return {
-        "pk": article.pk,
-        "slug": article.slug,
-        "url": article.get_absolute_url(),
-        "headline": article.headline,
-        "head": render_to_string("articles/article_head.html", context, request),
-        "content": render_to_string("articles/article_content.html", context, request),
-    }
 
 
-def render_article(request, parts, *, preview=False):
+def render_article(request, article, *, preview=False):
     """The article page as readers see it; ``preview`` marks it and keeps it private."""
-    response = render(request, "articles/article_detail.html", {"parts": parts})
+    response = render(
+        request,
+        "articles/article_detail.html",
+        article_context(article, preview=preview),
+    )
     if preview:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -123,14 +118,7 @@ def render_article(request, parts, *, preview=False):
 def preview_response(request, article):
     """A preview of any article, in any state (token links and the admin)."""
     article = for_article_page(Article.objects.all()).get(pk=article.pk)
-    return render_article(
-        request, article_parts(request, article, preview=True), preview=True
-    )
-
-
-def _live_article_parts(request, pk):
-    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
-    return None if article is None else article_parts(request, article)
+    return render_article(request, article, preview=True)
 
 
 def _updated_at(article, corrections):
@@ -298,12 +286,12 @@ def feature_list(request):
 
 @pagecache.cached()
 def article_detail(request, pk, slug=None):
-    parts = _live_article_parts(request, pk)
-    if parts is None:
+    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
+    if article is None:
         raise Http404
-    if (slug or "") != parts["slug"]:
-        return redirect(parts["url"], permanent=True)
-    return render_article(request, parts)
+    if (slug or "") != article.slug:
+        return redirect(article.get_absolute_url(), permanent=True)
+    return render_article(request, article)
 
 
 @pagecache.cached("page")
