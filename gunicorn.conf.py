@@ -29,14 +29,22 @@ def default_workers(cpus: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
 
-# Threads: a page spends part of its time waiting on PostgreSQL, Redis or
-# object storage, and a thread overlaps that wait with another request at
-# far less memory than a process. Rendering itself holds the GIL, so a few
-# threads are enough. Each thread keeps its own persistent database
+# Threads (gthread), chosen by measurement: a page spends part of its time
+# waiting on PostgreSQL, Redis or object storage, and a thread overlaps that
+# wait with another request at far less memory than a process. Measured with
+# 2 workers, wrk -c16, two interleaved rounds of 10 s (docs/performance.md):
+# cold article 23 and 41 req/s against sync's 19 and 13; cached article
+# 1,075 and 1,467 against 1,045 and 1,001; the static file 1,680 and 2,487
+# against 1,980 and 1,910. Sync workers won only the static file, and only
+# in one round: a CDN or the proxy serves those. Rendering holds the GIL, so
+# a few threads are enough. Each thread keeps its own persistent database
 # connection: workers x threads per machine (size max_connections, or put
 # PgBouncer in front, accordingly).
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# gunicorn runs "sync" with more than one thread as gthread: one thread then.
+threads = int(
+    os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1")
+)
 
 # A worker whose main loop is silent this long is killed and replaced (with
 # threads, a hung process, not one slow request; the proxy's own timeout

@@ -28,6 +28,7 @@ from taggit.admin import TagAdmin
 from taggit.models import Tag
 
 from companies.models import Company
+from newsroom import pagecache
 from newsroom.public_admin import PublicContentAdmin
 
 from . import (
@@ -401,6 +402,14 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         """Saved with its related rows by ``save_related``, in one edit."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pagecache.changed()  # a published article leaves the site
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pagecache.changed()
 
     def save_related(self, request, form, formsets, change):
         article = form.instance

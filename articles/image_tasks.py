@@ -2,7 +2,8 @@
 renditions are written.
 
 ``Article.save()`` and ``Author.save()`` store a new upload stripped of its
-metadata and call ``schedule_renditions``. With the database backend
+metadata; ``Author.save()`` and, for articles, the edit service
+(articles/changes.py) call ``schedule_renditions``. With the database backend
 (``TASKS_BACKEND=database``) the task is enqueued once the save commits, and
 any number of ``manage.py db_worker`` processes share the work; pages show
 the original meanwhile. With the immediate backend (development, tests) it

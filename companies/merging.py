@@ -57,7 +57,6 @@ def merge_companies(keep: Company, others, *, by=None) -> Company:
     Their names and aliases become aliases of ``keep``; blank fields of
     ``keep`` are filled from the others. Nothing is lost.
     """
-    pagecache.changed()
     keep = Company.objects.select_for_update().get(pk=keep.pk)
     others = list(
         Company.objects.select_for_update()

@@ -359,3 +359,17 @@ def test_the_local_copy_is_bounded_in_bytes(client, desk, settings):
     settings.PAGE_CACHE_LOCAL_BYTES = 1
     warm(client, desk["brief"].get_absolute_url())
     assert pagecache._local.size == 0
+
+
+def test_an_article_deleted_in_the_admin_leaves_every_page(client, desk):
+    urls = pages_showing_the_brief(desk)[2:]
+    warm(client, *urls)
+    client.force_login(desk["editor"])
+    response = client.post(
+        reverse("admin:articles_article_delete", args=[desk["brief"].pk]),
+        {"post": "yes"},
+    )
+    assert response.status_code == 302
+    client.logout()
+    for url in urls:
+        assert "騰訊回購股份" not in html(client, url), url
