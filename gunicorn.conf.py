@@ -29,14 +29,22 @@ def default_workers(cpus: int) -> int:
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
 
-# Threads: a page spends part of its time waiting on PostgreSQL, Redis or
-# object storage, and a thread overlaps that wait with another request at
-# far less memory than a process. Rendering itself holds the GIL, so a few
-# threads are enough. Each thread keeps its own persistent database
-# connection: workers x threads per machine (size max_connections, or put
-# PgBouncer in front, accordingly).
-worker_class = "gthread"
-threads = int(os.environ.get("GUNICORN_THREADS", "4"))
+# Threads (gthread), chosen by measurement: a page spends part of its time
+# waiting on PostgreSQL, Redis or object storage, and a thread overlaps that
+# wait with another request at far less memory than a process. Measured with
+# 2 workers, wrk -c16, two interleaved rounds of 10 s on a busy 2-core
+# machine (docs/performance.md), gthread x 4 against sync (one thread):
+# cold article 39.7 and 10.3 req/s against 11.1 and 12.4; cached article
+# 1,097 and 929 against 850 and 447; the static file 2,856 and 1,573 against
+# 1,808 and 1,538. The static-file gap (sync ahead) did not show; on
+# pages, threads win. Rendering holds the GIL, so a few threads are enough.
+# Each thread keeps its own persistent database connection: workers x
+# threads per machine (size max_connections, or put PgBouncer in front).
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gunicorn runs "sync" with more than one thread as gthread: one thread then.
+threads = int(
+    os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1")
+)
 
 # A worker whose main loop is silent this long is killed and replaced (with
 # threads, a hung process, not one slow request; the proxy's own timeout

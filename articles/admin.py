@@ -6,7 +6,7 @@ buttons and actions the person is allowed to use and reports the outcome.
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import models
 from django.db.models import Count
 from django.http import (
     Http404,
@@ -24,11 +24,16 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset.media import Media
+from taggit.admin import TagAdmin
+from taggit.models import Tag
 
 from companies.models import Company
+from newsroom import pagecache
+from newsroom.public_admin import PublicContentAdmin
 
 from . import (
     company_links,
+    editing,
     preview,
     quick_actions,
     revisions,
@@ -49,13 +54,22 @@ from .models import (
 )
 from .search_admin import SearchIndexAdminMixin
 
+# Tags are public content: a rename shows on the next request of every page.
+admin.site.unregister(Tag)
+
+
+@admin.register(Tag)
+class PublicTagAdmin(PublicContentAdmin, TagAdmin):
+    pass
+
+
 admin.site.site_header = _("Newsroom editorial desk")
 admin.site.site_title = _("Newsroom")
 admin.site.index_title = _("Editorial desk")
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(PublicContentAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     search_fields = ["name", "slug", "email"]
     autocomplete_fields = ["user"]
@@ -387,51 +401,56 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         return type(form.__name__, (form,), {"user": request.user})
 
     def save_model(self, request, obj, form, change):
-        if not change:
-            obj.created_by = request.user
-        obj.updated_by = request.user
-        super().save_model(request, obj, form, change)
+        """Saved with its related rows by ``save_related``, in one edit."""
+
+    def delete_model(self, request, obj):
+        super().delete_model(request, obj)
+        pagecache.changed()  # a published article leaves the site
+
+    def delete_queryset(self, request, queryset):
+        super().delete_queryset(request, queryset)
+        pagecache.changed()
 
     def save_related(self, request, form, formsets, change):
         article = form.instance
         before = {c.pk for c in form.initial.get("companies", [])} if change else set()
-        super().save_related(request, form, formsets, change)
+
+        def related():
+            super(ArticleAdmin, self).save_related(request, form, formsets, change)
+            self._save_editor_choices(request, form, formsets, article, before)
+
+        # Raises StaleArticleError or TransitionNotAllowed (a PermissionDenied)
+        # if the article changed since the form was checked; the admin's
+        # transaction then rolls back and the browser's local copy keeps the
+        # text.
+        edit = editing.save_article(
+            article,
+            by=request.user,
+            related=related,
+            action=form.cleaned_data.get("workflow_action") or "",
+            note=form.cleaned_data.get("workflow_note", ""),
+            at=form.cleaned_data.get("workflow_at"),
+        )
         for typed, existing in getattr(form, "tag_respellings", ()):
             messages.info(
                 request,
                 _("Tag “%(typed)s” was saved as the existing tag “%(existing)s”.")
                 % {"typed": typed, "existing": existing},
             )
-        self._save_company_links(request, form, article, before)
-        for formset in formsets:
-            if formset.model is Correction:
-                for correction in formset.new_objects:
-                    if correction.created_by_id is None:
-                        correction.created_by = request.user
-                        correction.save(update_fields=["created_by"])
-        if not change and not article.bylines.exists():
-            own = Author.objects.filter(user=request.user).first()
-            if own is not None:
-                ArticleAuthor.objects.create(article=article, author=own, position=0)
-        revisions.record_revision(article, by=request.user)
-        if change:
-            # Checks the edit against the row as it is now, locked (raising
-            # rolls it back), and withdraws approval it needs again.
-            request._nr_sent_back = workflow.content_edited(article, by=request.user)
-        action = form.cleaned_data.get("workflow_action")
-        if action:
-            # Raises TransitionNotAllowed (a PermissionDenied) if the state
-            # changed since the form was checked; the transaction then rolls
-            # back and the local copy in the browser keeps the text.
-            workflow.apply(
-                action,
-                article,
-                by=request.user,
-                note=form.cleaned_data.get("workflow_note", ""),
-                at=form.cleaned_data.get("workflow_at"),
+        if edit.linked.added:
+            messages.info(
+                request,
+                _("Linked by the tickers in the copy: %(companies)s.")
+                % {"companies": "、".join(c.name for c in edit.linked.added)},
             )
-            # Per request, not on self: one ModelAdmin serves every thread.
-            request._nr_workflow_action = workflow.ACTIONS[action]
+        _report_sent_back(request, edit)
+        if edit.transition is not None:
+            action = workflow.ACTIONS[edit.transition.action]
+            messages.success(
+                request,
+                _("The article was %(done)s. It is now: %(status)s.")
+                % {"done": action.done, "status": article.display_status},
+            )
         # Tell the next page to drop the browser's local copy (see
         # static/articles/article-form.js); the key is the form's, derived here.
         draft_key = (
@@ -440,7 +459,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         saved = request.session.get("nr_saved_drafts", [])
         request.session["nr_saved_drafts"] = [*saved[-9:], draft_key]
 
-    def _save_company_links(self, request, form, article, before):
+    def _save_editor_choices(self, request, form, formsets, article, before):
+        """What the form says beyond its fields: companies removed or chosen
+        from the suggestions, and who wrote a new correction."""
         after = {c.pk for c in form.cleaned_data.get("companies", [])}
         company_links.record_editor_changes(
             article, before=before, after=after, by=request.user
@@ -453,34 +474,18 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                 messages.success(
                     request, _("Linked %(company)s.") % {"company": company.name}
                 )
-        linked = company_links.link_companies_from_tickers(article)
-        if linked.added:
-            messages.info(
-                request,
-                _("Linked by the tickers in the copy: %(companies)s.")
-                % {"companies": "、".join(c.name for c in linked.added)},
-            )
-
-    def _report_workflow(self, request, obj):
-        _report_sent_back(request)
-        action = getattr(request, "_nr_workflow_action", None)
-        if action is not None:
-            messages.success(
-                request,
-                _("The article was %(done)s. It is now: %(status)s.")
-                % {"done": action.done, "status": obj.display_status},
-            )
+        for formset in formsets:
+            if formset.model is Correction:
+                for correction in formset.new_objects:
+                    if correction.created_by_id is None:
+                        correction.created_by = request.user
+                        correction.save(update_fields=["created_by"])
 
     def response_change(self, request, obj):
-        self._report_workflow(request, obj)
         if "_link_company" in request.POST:
             # Accepting a suggestion saves the form; the editor stays on it.
             return HttpResponseRedirect(request.path)
         return super().response_change(request, obj)
-
-    def response_add(self, request, obj, post_url_continue=None):
-        self._report_workflow(request, obj)
-        return super().response_add(request, obj, post_url_continue)
 
     def render_change_form(
         self, request, context, add=False, change=False, form_url="", obj=None
@@ -686,11 +691,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             raise PermissionDenied
         revision = get_object_or_404(Revision, pk=revision_pk, article=article)
         try:
-            with transaction.atomic():
-                revisions.restore(article, revision, by=request.user)
-                request._nr_sent_back = workflow.content_edited(
-                    article, by=request.user
-                )
+            edit = editing.restore_revision(article, revision, by=request.user)
         except StaleArticleError:
             messages.error(
                 request,
@@ -703,7 +704,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             return HttpResponseRedirect(
                 reverse("admin:articles_article_revisions", args=[pk])
             )
-        _report_sent_back(request)
+        _report_sent_back(request, edit)
         messages.success(
             request,
             _(
@@ -781,8 +782,8 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         )
 
 
-def _report_sent_back(request):
-    if getattr(request, "_nr_sent_back", None) is not None:
+def _report_sent_back(request, edit):
+    if edit.sent_back is not None:
         messages.warning(
             request,
             _(

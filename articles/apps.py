@@ -5,9 +5,3 @@ from django.utils.translation import gettext_lazy as _
 class ArticlesConfig(AppConfig):
     name = "articles"
     verbose_name = _("Articles")
-
-    def ready(self):
-        from . import caching
-
-        # The page cache: record what pages show, invalidate what changes.
-        caching.connect()

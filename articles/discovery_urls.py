@@ -11,14 +11,25 @@ from django.contrib.sitemaps import views as sitemap_views
 from django.urls import path
 from django.views.decorators.cache import cache_control
 
+from newsroom.pagecache import cached
+
 from . import feeds
 from .sitemaps import SITEMAPS, NewsSitemap, robots_txt
 
 # A CDN may keep feeds and sitemaps for a few minutes through a news spike,
 # and serve them stale while it fetches a fresh copy.
-_public = cache_control(
+_cdn = cache_control(
     public=True, max_age=300, stale_while_revalidate=settings.PUBLIC_STALE_SECONDS
 )
+
+
+def _public(view, *params, seconds=None):
+    """Cacheable by a CDN, and kept by the page cache (newsroom/pagecache.py)."""
+    return cached(*params, seconds=seconds)(_cdn(view))
+
+
+# Articles age out of the news sitemap's 48 hours with nothing saved.
+NEWS_SITEMAP_SECONDS = 300
 
 _FEED_PATHS = {
     "latest": "feeds/",
@@ -56,13 +67,13 @@ root_urlpatterns = [
     ),
     path(
         "sitemap-<section>.xml",
-        _public(sitemap_views.sitemap),
+        _public(sitemap_views.sitemap, "p"),
         {"sitemaps": SITEMAPS, "template_name": "sitemaps/sitemap.xml"},
         name="sitemap-section",
     ),
     path(
         "news-sitemap.xml",
-        _public(sitemap_views.sitemap),
+        _public(sitemap_views.sitemap, seconds=NEWS_SITEMAP_SECONDS),
         {
             "sitemaps": {"news": NewsSitemap},
             "template_name": "sitemaps/news_sitemap.xml",

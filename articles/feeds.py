@@ -19,7 +19,7 @@ from taggit.models import Tag
 
 from companies.models import Company
 
-from . import caching, seo
+from . import seo
 from .models import Article, Author
 
 FEED_LENGTH = 20
@@ -68,10 +68,6 @@ class ArticleFeed(Feed):
     def articles(self, obj):
         return Article.objects.live()
 
-    def list_name(self, obj):
-        """The list of live articles the feed shows (articles/caching.py)."""
-        return caching.LIVE
-
     def label(self, obj):
         return _("Latest news")
 
@@ -98,7 +94,6 @@ class ArticleFeed(Feed):
         return f"© {settings.NEWSROOM_NAME}"
 
     def items(self, obj):
-        caching.lists(self.list_name(obj))
         return feed_articles(self.articles(obj))
 
     def item_title(self, item):
@@ -129,9 +124,6 @@ class BriefsFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().briefs()
 
-    def list_name(self, obj):
-        return caching.kind_list(Article.Kind.BRIEF)
-
     def label(self, obj):
         return _("Briefs")
 
@@ -145,9 +137,6 @@ class BriefsFeed(ArticleFeed):
 class FeaturesFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().features()
-
-    def list_name(self, obj):
-        return caching.kind_list(Article.Kind.FEATURE)
 
     def label(self, obj):
         return _("Features")
@@ -165,9 +154,6 @@ class CompanyFeed(ArticleFeed):
 
     def articles(self, obj):
         return Article.objects.live().filter(companies=obj)
-
-    def list_name(self, obj):
-        return caching.company_list(obj.pk)
 
     def label(self, obj):
         return obj.name
@@ -189,9 +175,6 @@ class TagFeed(ArticleFeed):
     def articles(self, obj):
         return Article.objects.live().filter(tags=obj)
 
-    def list_name(self, obj):
-        return caching.tag_list(obj.pk)
-
     def label(self, obj):
         return obj.name
 
@@ -211,9 +194,6 @@ class AuthorFeed(ArticleFeed):
 
     def articles(self, obj):
         return Article.objects.live().filter(bylines__author=obj)
-
-    def list_name(self, obj):
-        return caching.author_list(obj.pk)
 
     def label(self, obj):
         return obj.name

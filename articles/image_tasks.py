@@ -2,7 +2,8 @@
 renditions are written.
 
 ``Article.save()`` and ``Author.save()`` store a new upload stripped of its
-metadata and call ``schedule_renditions``. With the database backend
+metadata; ``Author.save()`` and, for articles, the edit service
+(articles/changes.py) call ``schedule_renditions``. With the database backend
 (``TASKS_BACKEND=database``) the task is enqueued once the save commits, and
 any number of ``manage.py db_worker`` processes share the work; pages show
 the original meanwhile. With the immediate backend (development, tests) it
@@ -20,8 +21,6 @@ from newsroom import pagecache
 
 from . import images
 
-# The page-cache tag of each model's row (articles/caching.py).
-CACHE_TAGS = {"articles.article": "a:{pk}", "articles.author": "au:{pk}"}
 # model label: image field, renditions field, widths
 TARGETS = {
     "articles.article": ("hero_image", "hero_renditions", images.HERO_WIDTHS),
@@ -49,11 +48,7 @@ def update_renditions(row, *, force: bool = False) -> images.Result:
             **{image_field: fieldfile.name, renditions_field: result.renditions}
         )
         if updated:
-            # The pages showing the image (articles/caching.py's tags).
-            tag = CACHE_TAGS[row._meta.label_lower].format(pk=row.pk)
-            transaction.on_commit(
-                functools.partial(pagecache.invalidate, [tag]), robust=True
-            )
+            pagecache.changed()  # the pages showing the image
     return result
 
 

@@ -5,7 +5,6 @@ fields are not editable in any form. ``Article.objects.live()`` is the one
 definition of what readers may see.
 """
 
-import functools
 import uuid
 
 from django.conf import settings
@@ -359,12 +358,12 @@ class Article(models.Model):
         touched, update_fields = _with_renditions(
             kwargs.get("update_fields"), "hero_image", "hero_renditions"
         )
-        renditions_due = False
         if touched:
             # Before the row lock: a new upload is stripped and stored here, the
-            # renditions made after the save (articles/image_tasks.py). A save
-            # refused as stale leaves its files behind, unreferenced.
-            self.hero_renditions, renditions_due = images.prepare_for_save(
+            # renditions made after the save by whoever saved it
+            # (articles/changes.py). A save refused as stale leaves its files
+            # behind, unreferenced.
+            self.hero_renditions, _due = images.prepare_for_save(
                 self.hero_image, self.hero_renditions
             )
         if update_fields is not None:
@@ -379,13 +378,6 @@ class Article(models.Model):
             if not self._state.adding:
                 self._check_and_bump_version()
             super().save(*args, **kwargs)
-            # The index also reads tags, companies and the byline, which callers
-            # save after this row in the same transaction: index at commit.
-            transaction.on_commit(
-                functools.partial(_reindex_after_commit, self.pk), robust=True
-            )
-        if renditions_due:
-            image_tasks.schedule_renditions(self)
 
     def get_absolute_url(self):
         kwargs = {"pk": self.pk}
@@ -712,9 +704,3 @@ class SearchDocument(models.Model):
 
     def __str__(self):
         return str(self.article_id)
-
-
-def _reindex_after_commit(article_id):
-    from .search import index_article
-
-    index_article(article_id)

@@ -11,7 +11,6 @@ needs no registration or signal handlers.
 
 import difflib
 
-from django.db import transaction
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -155,34 +154,35 @@ def compare(old: dict, new: dict) -> list[dict]:
     return changes
 
 
-def restore(article, revision, *, by):
-    """Bring back ``revision``'s content as a new save; status is untouched."""
+def restore_fields(article, data) -> None:
+    """Put a revision's content fields back on ``article`` (not saved)."""
+    for name in CONTENT_FIELDS:
+        if name in data:
+            setattr(article, name, data[name])
+
+
+def restore_relations(article, data) -> None:
+    """Put a revision's tags, companies and byline back on the saved ``article``.
+
+    The save itself, and the revision it makes, are articles/editing.py's
+    ``restore_revision``.
+    """
     from companies.models import Company
 
     from .models import ArticleAuthor, Author
 
-    data = revision.data
-    with transaction.atomic():
-        for name in CONTENT_FIELDS:
-            if name in data:
-                setattr(article, name, data[name])
-        article.updated_by = by
-        article.save()
-        article.tags.set(data.get("tags", []))
-        article.companies.set(
-            Company.objects.filter(pk__in=[c["id"] for c in data.get("companies", [])])
-        )
-        existing = set(
-            Author.objects.filter(
-                pk__in=[a["id"] for a in data.get("authors", [])]
-            ).values_list("pk", flat=True)
-        )
-        article.bylines.all().delete()
-        ArticleAuthor.objects.bulk_create(
-            ArticleAuthor(article=article, author_id=a["id"], position=i)
-            for i, a in enumerate(data.get("authors", []))
-            if a["id"] in existing
-        )
-        return record_revision(
-            article, by=by, note=str(_("Restored from version %d")) % revision.version
-        )
+    article.tags.set(data.get("tags", []))
+    article.companies.set(
+        Company.objects.filter(pk__in=[c["id"] for c in data.get("companies", [])])
+    )
+    existing = set(
+        Author.objects.filter(
+            pk__in=[a["id"] for a in data.get("authors", [])]
+        ).values_list("pk", flat=True)
+    )
+    article.bylines.all().delete()
+    ArticleAuthor.objects.bulk_create(
+        ArticleAuthor(article=article, author_id=a["id"], position=i)
+        for i, a in enumerate(data.get("authors", []))
+        if a["id"] in existing
+    )

@@ -10,11 +10,12 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from companies.models import Ticker
+from newsroom import pagecache
 
-from . import caching, search
+from . import search
 from .filters import ArticleFilter
 from .models import Article
-from .views import PER_PAGE
+from .views import LIST_PARAMS, PER_PAGE
 
 
 def for_results(queryset):
@@ -28,14 +29,11 @@ def for_results(queryset):
     )
 
 
+@pagecache.cached("q", *LIST_PARAMS)
 def search_page(request):
     raw = request.GET.get("q", "")
     query = search.parse_query(raw)
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
-    # Any article published may match; the filter form names companies,
-    # authors and tags; snippets come from each result (recorded as loaded).
-    caching.lists(caching.LIVE)
-    caching.depends_on("companies", "authors", "tags")
     page, capped = None, False
     if query:
         results = search.search(query, filterset.qs, prepare=for_results)

@@ -15,9 +15,8 @@ from django.utils import timezone, translation
 from taggit.models import Tag, TaggedItem
 
 from companies.models import Company
-from newsroom import pagecache
 
-from . import caching, seo
+from . import seo
 from .models import Article, ArticleAuthor, Author
 
 # Google News lists articles published in the last two days ...
@@ -31,7 +30,6 @@ NEWS_LANGUAGES = {"zh-Hant": "zh-tw", "zh-Hans": "zh-cn", "en": "en"}
 
 
 def _live_with_last_correction():
-    caching.lists(caching.LIVE)
     articles = Article.objects.live().only(
         "pk", "slug", "headline", "script", "publish_at", "updated_at"
     )
@@ -67,7 +65,6 @@ class ArticleSitemap(NewsroomSitemap):
 
 class CompanySitemap(NewsroomSitemap):
     def items(self):
-        caching.depends_on("companies")
         return Company.objects.only("slug", "updated_at").order_by("pk")
 
     def lastmod(self, item):
@@ -78,8 +75,6 @@ class TagSitemap(NewsroomSitemap):
     """Tags that at least one live article carries."""
 
     def items(self):
-        caching.lists(caching.LIVE)
-        caching.depends_on("tags")
         tagged_live = TaggedItem.objects.filter(
             tag=OuterRef("pk"),
             content_type=ContentType.objects.get_for_model(Article),
@@ -96,8 +91,6 @@ class AuthorSitemap(NewsroomSitemap):
     """Authors with at least one live article."""
 
     def items(self):
-        caching.lists(caching.LIVE)
-        caching.depends_on("authors")
         bylines_live = ArticleAuthor.objects.filter(
             author=OuterRef("pk"), article__in=Article.objects.live()
         )
@@ -134,17 +127,6 @@ class NewsSitemap(Sitemap):
     def items(self):
         now = timezone.now()
         since = now - NEWS_WINDOW
-        # Articles age out of the window with nothing saved: re-rendered at
-        # the first one's 48th hour.
-        if pagecache.recording():
-            oldest = (
-                Article.objects.live()
-                .filter(publish_at__gte=since)
-                .order_by("publish_at")
-                .values_list("publish_at", flat=True)
-                .first()
-            )
-            pagecache.expires_at(oldest + NEWS_WINDOW if oldest else None)
         return _live_with_last_correction().filter(publish_at__gte=since)
 
     def lastmod(self, item):

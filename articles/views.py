@@ -9,21 +9,22 @@ from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.db.models.functions import Coalesce, TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from companies.models import Ticker
 from newsroom import pagecache
 
-from . import caching, preview, seo
+from . import preview, seo
 from .filters import ArticleFilter
 from .models import Article, Author, Correction
 from .rendering import body_with_company_links
 
 PER_PAGE = 20
+# The query parameters the article lists understand (the page cache keeps
+# pages by these only).
+LIST_PARAMS = ("page", *ArticleFilter.base_filters)
 RELATED_LIMIT = 4
 RELATED_CANDIDATES = 100
 # Edits within this long of publication are part of publishing, not an update.
@@ -76,9 +77,9 @@ def for_article_page(queryset):
     return for_lists(queryset).defer(None).prefetch_related("tags", "corrections")
 
 
-def article_parts(request, article, *, preview=False) -> dict:
-    """The article page's own parts: its head (SEO, JSON-LD) and content
-    (header, body, corrections, tags, previous/next, related articles).
+def article_context(article, *, preview=False) -> dict:
+    """What the article page shows: header, body, corrections, tags,
+    previous/next and related articles.
 
     ``article`` comes from ``for_article_page()``, so its companies, tickers,
     tags, bylines and corrections are already fetched.
@@ -86,7 +87,7 @@ def article_parts(request, article, *, preview=False) -> dict:
     companies = list(article.companies.all())
     tags = list(article.tags.all())
     corrections = list(article.corrections.all())
-    context = {
+    return {
         "article": article,
         "authors": article.byline_authors,
         "companies": companies,
@@ -99,30 +100,15 @@ def article_parts(request, article, *, preview=False) -> dict:
         "next_article": _neighbour(article, newer=True),
         "is_preview": preview,
     }
-    if not preview:
-        # The article, its neighbours, related articles, companies, tags and
-        # authors are recorded as they load; what else the parts show: the
-        # company links in the body (every company's names), the
-        # previous/next links, and the lists related articles come from.
-        caching.depends_on("companies", caching.neighbours_of(article.pk))
-        caching.watch(caching.kind_list(article.kind))
-        caching.lists(
-            *(caching.company_list(c.pk) for c in companies),
-            *(caching.tag_list(t.pk) for t in tags),
-        )
-    return {
-        "pk": article.pk,
-        "slug": article.slug,
-        "url": article.get_absolute_url(),
-        "headline": article.headline,
-        "head": render_to_string("articles/article_head.html", context, request),
-        "content": render_to_string("articles/article_content.html", context, request),
-    }
 
 
-def render_article(request, parts, *, preview=False):
+def render_article(request, article, *, preview=False):
     """The article page as readers see it; ``preview`` marks it and keeps it private."""
-    response = render(request, "articles/article_detail.html", {"parts": parts})
+    response = render(
+        request,
+        "articles/article_detail.html",
+        article_context(article, preview=preview),
+    )
     if preview:
         response["Cache-Control"] = "private, no-store"
         response["X-Robots-Tag"] = "noindex, nofollow"
@@ -132,14 +118,7 @@ def render_article(request, parts, *, preview=False):
 def preview_response(request, article):
     """A preview of any article, in any state (token links and the admin)."""
     article = for_article_page(Article.objects.all()).get(pk=article.pk)
-    return render_article(
-        request, article_parts(request, article, preview=True), preview=True
-    )
-
-
-def _live_article_parts(request, pk):
-    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
-    return None if article is None else article_parts(request, article)
+    return render_article(request, article, preview=True)
 
 
 def _updated_at(article, corrections):
@@ -239,13 +218,10 @@ def _neighbour(article, *, newer):
 HOME_DRIFT = timedelta(hours=1)
 
 
+@pagecache.cached(seconds=int(HOME_DRIFT.total_seconds()))
 def home(request):
     live = Article.objects.live()
-    now = timezone.now()
-    week_ago = now - timedelta(days=7)
-    caching.lists(caching.LIVE)
-    caching.depends_on("companies")
-    pagecache.expires_at(now + HOME_DRIFT)
+    week_ago = timezone.now() - timedelta(days=7)
     most_covered = (
         live.filter(publish_at__gte=week_ago, companies__isnull=False)
         .values("companies__slug", "companies__name")
@@ -263,12 +239,8 @@ def home(request):
     )
 
 
-def _filtered_list(request, *, queryset, list_name, fixed_kind, template, extra=None):
+def _filtered_list(request, *, queryset, fixed_kind, template, extra=None):
     filterset = ArticleFilter(request.GET, queryset=queryset, fixed_kind=fixed_kind)
-    # Filtered by company, tag or author: any live article may join. The
-    # filter form lists companies and authors by name.
-    caching.lists(caching.LIVE if filterset.is_active else list_name)
-    caching.depends_on("companies", "authors", "tags")
     page = paginate(request, for_lists(filterset.qs))
     context = {
         "filter": filterset,
@@ -279,58 +251,52 @@ def _filtered_list(request, *, queryset, list_name, fixed_kind, template, extra=
     return render(request, template, context)
 
 
+@pagecache.cached(*LIST_PARAMS)
 def article_list(request):
     return _filtered_list(
         request,
         queryset=Article.objects.live(),
-        list_name=caching.LIVE,
         fixed_kind=False,
         template="articles/article_list.html",
         extra={"list_title": _("All articles")},
     )
 
 
+@pagecache.cached(*LIST_PARAMS)
 def brief_list(request):
     return _filtered_list(
         request,
         queryset=Article.objects.live().briefs(),
-        list_name=caching.kind_list(Article.Kind.BRIEF),
         fixed_kind=True,
         template="articles/article_list.html",
         extra={"list_title": _("Briefs")},
     )
 
 
+@pagecache.cached(*LIST_PARAMS)
 def feature_list(request):
     return _filtered_list(
         request,
         queryset=Article.objects.live().features(),
-        list_name=caching.kind_list(Article.Kind.FEATURE),
         fixed_kind=True,
         template="articles/article_list.html",
         extra={"list_title": _("Features")},
     )
 
 
+@pagecache.cached()
 def article_detail(request, pk, slug=None):
-    # The parts are kept as a fragment (newsroom/pagecache.py) per edition
-    # and host (absolute URLs), until the article or anything they show
-    # changes: a page-cache miss costs the page around them only.
-    parts = pagecache.fragment(
-        f"article:{pk}:{get_language()}:{request.scheme}://{request.get_host()}",
-        lambda: _live_article_parts(request, pk),
-    )
-    if parts is None:
+    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
+    if article is None:
         raise Http404
-    caching.depends_on(f"a:{pk}")  # also for the redirect
-    if (slug or "") != parts["slug"]:
-        return redirect(parts["url"], permanent=True)
-    return render_article(request, parts)
+    if (slug or "") != article.slug:
+        return redirect(article.get_absolute_url(), permanent=True)
+    return render_article(request, article)
 
 
+@pagecache.cached("page")
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
-    caching.lists(caching.author_list(author.pk))
     articles = Article.objects.live().filter(bylines__author=author)
     page = paginate(request, for_lists(articles))
     return render(
@@ -338,16 +304,16 @@ def author_detail(request, slug):
     )
 
 
+@pagecache.cached("page")
 def tag_detail(request, slug):
     tag = get_object_or_404(Tag, slug=slug)
-    caching.lists(caching.tag_list(tag.pk))
     articles = Article.objects.live().filter(tags__slug=tag.slug)
     page = paginate(request, for_lists(articles))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
+@pagecache.cached()
 def archive_index(request):
-    caching.lists(caching.LIVE)
     months = (
         Article.objects.live()
         .annotate(month=TruncMonth("publish_at"))
@@ -358,10 +324,10 @@ def archive_index(request):
     return render(request, "articles/archive_index.html", {"months": list(months)})
 
 
+@pagecache.cached("page")
 def archive_month(request, year, month):
     if not (1 <= month <= 12 and 1900 <= year <= 9999):
         raise Http404
-    caching.lists(caching.LIVE)
     articles = Article.objects.live().filter(
         publish_at__year=year, publish_at__month=month
     )
@@ -375,8 +341,8 @@ def archive_month(request, year, month):
     )
 
 
+@pagecache.cached("page")
 def correction_list(request):
-    caching.lists(caching.CORRECTIONS)
     corrections = (
         Correction.objects.filter(article__in=Article.objects.live())
         .select_related("article")

@@ -32,6 +32,7 @@ from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
+from . import changes
 from .models import Article, ArticleAuthor, Transition
 from .revisions import record_revision
 
@@ -330,9 +331,12 @@ def content_edited(article: Article, *, by) -> Transition | None:
 def _save_and_log(
     fresh: Article, action: str, from_status: str, *, by, at: datetime, note: str
 ) -> Transition:
-    """Save the locked row's new status; log it and keep a revision."""
+    """Save the locked row's new status; log it and keep a revision; at the
+    commit, reindex and tell the page cache if readers saw or may see it."""
     fresh.updated_by = by
     fresh.save()
+    public = Status.PUBLISHED in (from_status, fresh.status)
+    changes.article_written(fresh, public=public)
     transition = Transition.objects.create(
         article=fresh,
         action=action,

@@ -11,6 +11,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.public_admin import PublicContentAdmin
+
 from .merging import merge_companies
 from .models import Company, Ticker
 from .tickers import Exchange, InvalidTicker, normalise_symbol, parse_ticker
@@ -42,7 +44,7 @@ def _ticker_query(term: str) -> Q | None:
 
 
 @admin.register(Company)
-class CompanyAdmin(admin.ModelAdmin):
+class CompanyAdmin(PublicContentAdmin):
     list_display = [
         "name",
         "name_en",
@@ -210,7 +212,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticker)
-class TickerAdmin(admin.ModelAdmin):
+class TickerAdmin(PublicContentAdmin):
     list_display = ["__str__", "company", "exchange"]
     list_filter = ["exchange"]
     search_fields = ["symbol", "company__name", "company__name_en"]

@@ -10,6 +10,8 @@ import logging
 
 from django.db import transaction
 
+from newsroom import pagecache
+
 from .models import Company, Ticker
 
 logger = logging.getLogger(__name__)
@@ -100,6 +102,7 @@ def merge_companies(keep: Company, others, *, by=None) -> Company:
     keep.save()
     # Deleting cascades the others' old links; the new ones are already in place.
     Company.objects.filter(pk__in=other_ids).delete()
+    pagecache.changed()
     logger.info(
         "%s merged %s into %s (%d article links moved)",
         by or "someone",

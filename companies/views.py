@@ -1,7 +1,7 @@
 """Public company pages and the ticker redirect."""
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Min, Prefetch
+from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -15,22 +15,15 @@ PER_PAGE = 20
 TIMELINE_MONTHS = 24
 
 
+@pagecache.cached()
 def company_index(request):
-    pagecache.record("companies")
     companies = Company.objects.prefetch_related("tickers").order_by("name_en", "name")
     return render(request, "companies/company_list.html", {"companies": companies})
 
 
+@pagecache.cached("page")
 def company_detail(request, slug):
     company = get_object_or_404(Company.objects.prefetch_related("tickers"), slug=slug)
-    if pagecache.recording():
-        # The company's live articles (articles/caching.py names this list;
-        # companies/ does not import articles/), and the moment a scheduled
-        # one joins them.
-        pagecache.record(f"live:c:{company.pk}")
-        pagecache.expires_at(
-            company.articles.scheduled().aggregate(at=Min("publish_at"))["at"]
-        )
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
     coverage = (
@@ -61,10 +54,10 @@ def coverage_timeline(company):
     return [{**row, "most": most} for row in rows]
 
 
+@pagecache.cached()
 def ticker_redirect(request, ticker):
     """/tickers/853.hk/ → the page of the company listed as 0853.HK."""
     found = Ticker.objects.select_related("company").lookup(ticker)
     if found is None:
         raise Http404
-    pagecache.record()  # on the company and ticker (loaded)
     return redirect(found.company, permanent=True)

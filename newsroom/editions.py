@@ -301,9 +301,12 @@ def convert_response(response, request=None) -> None:
     # The same page for everyone (no cookie set or read): keep the whole
     # converted document, so a repeat costs one hash and one cache read. Pages
     # per person (CSRF tokens, sessions) still reuse the cached text conversion.
+    # Not with a query string: it is copied into the page (the other
+    # edition's link), so each junk ?utm=… would keep a copy (issue 17).
     session = getattr(request, "session", None)
     shared = (
-        not response.cookies
+        not (request is not None and request.META.get("QUERY_STRING"))
+        and not response.cookies
         and "cookie" not in response.get("Vary", "").lower()
         and not (session is not None and session.accessed)
     )

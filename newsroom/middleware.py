@@ -94,6 +94,7 @@ class PublicCacheMiddleware:
                 response,
                 public=True,
                 max_age=settings.PUBLIC_CACHE_SECONDS,
+                s_maxage=settings.PUBLIC_CACHE_SECONDS,
                 stale_while_revalidate=settings.PUBLIC_STALE_SECONDS,
             )
         return response

@@ -361,19 +361,17 @@ SECURITY_CONTACTS = env_list("SECURITY_CONTACTS", "mailto:security@newsroom.exam
 # of its publish time without anything being purged.
 PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
 PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "300"))
-# The server-side page cache (newsroom/pagecache.py, articles/caching.py):
-# anonymous public pages kept in the cache until what they show changes.
-# PAGE_CACHE=0 turns it off (the benchmarks' "uncached" runs). Entries
-# expire after PAGE_CACHE_SECONDS at the latest, a bound on staleness should
-# an invalidation ever fail to reach the cache.
+# The server-side page cache (newsroom/pagecache.py): anonymous public pages
+# kept until a commit changes what readers see, or the next scheduled
+# publication (PAGE_CACHE_NEXT_CHANGE says when). PAGE_CACHE=0 turns it off
+# (the benchmarks' cold runs). PAGE_CACHE_SECONDS bounds how long an entry
+# lives should a change ever fail to reach the cache.
 PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
+PAGE_CACHE_ALIAS = os.environ.get("PAGE_CACHE_ALIAS", "default")
 PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "21600"))
-# The costly parts of pages (an article's header, body and related articles)
-# are kept the same way, so a page the page cache misses is cheap to render
-# again. FRAGMENT_CACHE=0 turns them off.
-FRAGMENT_CACHE = os.environ.get("FRAGMENT_CACHE", "1") != "0"
-# Each process keeps a copy of the pages it served last (up to this many
-# bytes), so a hit reads only the versions of the page's tags from Redis.
+PAGE_CACHE_NEXT_CHANGE = "articles.editing.next_publication"
+# Each process keeps a copy of the pages it served last, up to this many
+# bytes, so a hit reads only the generation from Redis.
 PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", "8000000"))
 NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.

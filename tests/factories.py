@@ -6,9 +6,11 @@ from datetime import timedelta
 from django.contrib.auth.models import Group, User
 from django.utils import timezone
 
+from articles import changes
 from articles.models import Article, ArticleAuthor, Author
 from articles.roles import EDITORS, WRITERS
 from companies.models import Company, Ticker
+from newsroom import pagecache
 
 _seq = itertools.count(1)
 
@@ -38,7 +40,9 @@ def make_author(**kwargs) -> Author:
     n = next(_seq)
     kwargs.setdefault("name", f"作者{n}")
     kwargs.setdefault("slug", f"author-{n}")
-    return Author.objects.create(**kwargs)
+    author = Author.objects.create(**kwargs)
+    pagecache.changed()
+    return author
 
 
 def make_company(*tickers: str, **kwargs) -> Company:
@@ -49,6 +53,7 @@ def make_company(*tickers: str, **kwargs) -> Company:
     for text in tickers:
         symbol, _dot, exchange = text.rpartition(".")
         Ticker.objects.create(company=company, exchange=exchange, symbol=symbol)
+    pagecache.changed()
     return company
 
 
@@ -61,6 +66,9 @@ def make_article(*, status=Article.Status.DRAFT, publish_at=None, authors=(), **
     article = Article.objects.create(status=status, publish_at=publish_at, **kwargs)
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
+    # What the edit service does at the commit (reindex, renditions, the page
+    # cache): factories write rows directly, as the importer does.
+    changes.article_written(article, public=True)
     return article
 
 

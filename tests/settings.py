@@ -27,11 +27,10 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# The page cache serves a page rendered in one test to the next (the same
-# URL, another article): off, except in the tests that turn it on
-# (tests/test_page_cache.py), which use Redis when REDIS_URL is set.
-PAGE_CACHE = False
-FRAGMENT_CACHE = False
+# The page cache is on, as in production (newsroom/pagecache.py); every test
+# starts with it empty (tests/conftest.py). Redis when REDIS_URL is set.
+PAGE_CACHE = True
+PAGE_CACHE_ALIAS = "pages"
 if os.environ.get("REDIS_URL"):
     CACHES["pages"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",

@@ -16,6 +16,7 @@ ENV_NAMES = [
     "GUNICORN_BIND",
     "WEB_CONCURRENCY",
     "GUNICORN_THREADS",
+    "GUNICORN_WORKER_CLASS",
     "GUNICORN_TIMEOUT",
     "FORWARDED_ALLOW_IPS",
     "GUNICORN_CONTROL_SOCKET",
@@ -78,6 +79,12 @@ def test_environment_overrides(monkeypatch):
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork")
+def test_sync_workers_run_one_thread(monkeypatch):
+    """gunicorn would run "sync" with threads as gthread, silently."""
+    config, _namespace = load(monkeypatch, GUNICORN_WORKER_CLASS="sync")
+    assert config.worker_class_str == "sync" and config.threads == 1
+
+
 def test_gunicorn_accepts_the_file_and_loads_the_app():
     result = subprocess.run(
         [sys.executable, "-m", "gunicorn", "--check-config", "newsroom.wsgi"],

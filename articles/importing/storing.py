@@ -288,7 +288,7 @@ class _Importer:
         ``bulk_create`` skips ``Article.save()``: the article's derived
         columns are set here (``derive_columns``), it has no earlier version
         to check, and its search document is written by the caller in the
-        same transaction instead of the reindex ``save()`` schedules. Returns
+        same transaction instead of the reindex the edit service schedules. Returns
         each article's result and search document (analysed here, from what
         was just written, so nothing is read back).
         """

@@ -1,8 +1,9 @@
 """What of an article goes into the index, and keeping the index current.
 
-``Article.save()`` calls ``index_article`` once its transaction commits, so
-every path through it (admin, workflow, commands, restore) keeps the index
-current, with the tags, companies and byline saved in the same transaction;
+The edit service and the workflow (through articles/changes.py) call
+``index_article`` once their transaction commits, so every edit (admin,
+restore, workflow, commands) keeps the index current, with the tags,
+companies and byline saved in the same transaction;
 the bulk writers (the importer, generate_fake_content) write their batches'
 documents themselves.
 Renaming a company, ticker, author or tag reindexes its articles through the

@@ -202,6 +202,7 @@ def test_article_page_serves_a_picture_with_srcset_sizes_and_size(
     assert json.loads(jsonld.group(1))["image"] == [largest]
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_article_page_with_a_hero_still_runs_at_most_ten_queries(
     client, django_assert_max_num_queries
 ):

@@ -139,6 +139,7 @@ def test_pages_of_a_list_never_overlap_when_publish_times_tie(client):
     assert pages[0] == set(range(25, 45))
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_a_deep_page_costs_the_same_queries_and_reads_only_keys_to_skip(client):
     for n in range(60):
         make_live_article(
@@ -344,6 +345,7 @@ def add_rich_articles(n, *, author, company, kind=Kind.BRIEF):
         article.tags.add("業績", f"標籤{article.pk}")
 
 
+@pytest.mark.usefixtures("no_page_cache")
 def test_article_page_runs_at_most_ten_queries(client, django_assert_max_num_queries):
     author, company = make_author(), make_company("6638.HK")
     add_rich_articles(6, author=author, company=company)

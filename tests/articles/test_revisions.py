@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from articles import revisions, workflow
+from articles import editing, revisions, workflow
 from articles.models import Article
 from tests.articles.test_workflow import admin_post_data
 from tests.factories import (
@@ -136,7 +136,7 @@ def test_restore_keeps_the_status():
     workflow.publish(article, by=editor)
     article.headline = "v2"
     article.save()
-    revisions.restore(article, first, by=editor)
+    editing.restore_revision(article, first, by=editor)
     article.refresh_from_db()
     assert article.headline == "v1"
     assert article.is_live

@@ -250,7 +250,6 @@ def page_cache(settings):
     """The public pages' cache on, as in production: going live on time must
     not wait for a cached page to run out."""
     settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
     settings.PAGE_CACHE_ALIAS = "pages"
     caches["pages"].clear()
     pagecache._local.clear()

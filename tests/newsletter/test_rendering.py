@@ -9,7 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from articles import workflow
+from articles import editing, workflow
 from newsletter import composing, rendering
 from newsletter.models import Script
 from tests.factories import make_author, make_editor, make_live_article
@@ -99,7 +99,7 @@ def test_images_have_alt_text_and_a_fitting_absolute_rendition(issue, editor):
     feature = issue.picks.get(position=1).article
     feature.hero_image = SimpleUploadedFile("hero.jpg", jpeg(), "image/jpeg")
     feature.hero_alt = "銀行大廈外貌"
-    feature.save()
+    editing.save_article(feature, by=editor)
     html = rendering.render_issue(issue, Script.HANT).html
     image = re.search(r"<img [^>]+>", html).group(0)
     assert 'alt="銀行大廈外貌"' in image

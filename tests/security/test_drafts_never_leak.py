@@ -441,7 +441,6 @@ def test_previews_are_private_and_unindexed(client, newsroom):
 @pytest.fixture
 def page_cache(settings):
     settings.PAGE_CACHE = True
-    settings.FRAGMENT_CACHE = True
     settings.PAGE_CACHE_ALIAS = "pages"
     caches["pages"].clear()
     pagecache._local.clear()

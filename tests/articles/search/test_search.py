@@ -13,7 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles import search, workflow
+from articles import editing, search, workflow
 from articles.models import Article, SearchDocument
 from tests.factories import (
     make_article,
@@ -335,7 +335,7 @@ def test_index_follows_saves_and_workflow(indexed):
     with indexed():
         article.headline = "改好的標題"
         article.body = "<p>儲能</p>"
-        article.save()
+        editing.save_article(article, by=editor)
     assert found("光伏", Article.objects.all()) == []
     assert found("儲能", Article.objects.all()) == ["改好的標題"]
     assert found("儲能") == []
