@@ -37,6 +37,8 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.progress import SILENT
+
 from . import subscribing
 from .messages import (
     HeaderInjection,
@@ -45,7 +47,7 @@ from .messages import (
     check_headers,
     format_date,
 )
-from .models import Delivery, Issue, Subscriber
+from .models import Delivery, Issue, Script, Subscriber
 
 logger = logging.getLogger(__name__)
 
@@ -315,7 +317,8 @@ def _reconnect(connection) -> None:
 class _Sender:
     """One run: its connection, its sleep, its lease."""
 
-    def __init__(self, issue, messages, connection, sleep, lease, report):
+    def __init__(self, issue, messages, connection, sleep, lease, report, progress):
+        self.progress = progress
         self.issue = issue
         self.messages = messages
         self.connection = connection
@@ -433,6 +436,7 @@ class _Sender:
             for row in batch:
                 self.keep_lease()
                 self.send_one(*row)
+                self.progress.advance()
         finally:
             try:
                 self.connection.close()
@@ -475,8 +479,13 @@ def send_issue(
     connection=None,
     sleep=time.sleep,
     batch_size: int | None = None,
+    progress=SILENT,
 ) -> SendReport:
-    """Send ``issue`` to its recipients; returns what happened. Raises SendRefused."""
+    """Send ``issue`` to its recipients; returns what happened. Raises SendRefused.
+
+    ``progress`` (newsroom.progress) is told the number of messages to send
+    and advanced by one per message.
+    """
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
     report = SendReport(week=issue.week)
     # Before the recipients are frozen: an issue being sent cannot be edited.
@@ -486,6 +495,9 @@ def send_issue(
     try:
         issue.refresh_from_db()
         messages = IssueMessages(issue)
+        progress.total = Delivery.objects.filter(
+            issue=issue, status=Status.PENDING
+        ).count()
         sender = _Sender(
             issue,
             messages,
@@ -493,6 +505,7 @@ def send_issue(
             sleep,
             lease,
             report,
+            progress,
         )
         after = 0
         while after is not None:
@@ -509,3 +522,48 @@ def send_issue(
     issue.refresh_from_db()
     _totals(issue, report)
     return report
+
+
+# --- before sending: who would get it, and proofs --------------------------------
+
+
+def planned_recipients(issue: Issue, *, only_missing=False, resend_unknown=False):
+    """(email, script) of everyone a send would reach now; writes nothing."""
+    if issue.status == Issue.Status.SENDING or (
+        issue.status == Issue.Status.SENT and resend_unknown and not only_missing
+    ):
+        statuses = [Status.PENDING] + ([Status.SENDING] if resend_unknown else [])
+        return (
+            Delivery.objects.filter(
+                issue=issue,
+                status__in=statuses,
+                subscriber__status=Subscriber.Status.ACTIVE,
+            )
+            .order_by("pk")
+            .values_list("email", "script")
+        )
+    if issue.status == Issue.Status.SENT and not only_missing:
+        return Delivery.objects.none().values_list("email", "script")
+    subscribers = Subscriber.objects.active().order_by("pk")
+    if only_missing:
+        subscribers = subscribers.exclude(
+            Exists(Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk")))
+        )
+    return subscribers.values_list("email", "script")
+
+
+def send_proof(issue: Issue, to: str, *, scripts=None, connection=None) -> int:
+    """The issue as subscribers get it, once per script, to ``to`` (a proof).
+
+    Any status, drafts included; no delivery is recorded and no subscriber is
+    touched. Its unsubscribe link belongs to no one. Returns messages sent.
+    """
+    check_headers(issue.subject)
+    messages = IssueMessages(issue)
+    emails = [
+        messages.email_message(
+            Recipient(pk=0, email=to, script=script), date=format_date()
+        )
+        for script in (scripts or Script.values)
+    ]
+    return (connection or get_connection(fail_silently=False)).send_messages(emails)

@@ -123,7 +123,13 @@ class Progress:
 class _Silent:
     """Progress that goes nowhere: the default for code called from tests or views."""
 
-    total = None
+    @property
+    def total(self):
+        return None
+
+    @total.setter
+    def total(self, value):
+        return None
 
     def __enter__(self):
         return self
