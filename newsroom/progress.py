@@ -16,6 +16,7 @@ import time
 from collections.abc import Callable
 
 from django.core.management.base import BaseCommand, OutputWrapper
+from django.utils import translation
 
 REDRAW_SECONDS = 0.1
 LOG_INTERVAL_SECONDS = 5.0
@@ -148,13 +149,19 @@ SILENT = _Silent()
 
 
 class LongCommand(BaseCommand):
-    """A management command whose work reports progress (``self.progress``)."""
+    """A management command for operators: English, with progress.
+
+    Its output and errors are in English (Django's convention for management
+    commands), whatever LANGUAGE_CODE says; what it renders for readers
+    (emails, pages) chooses its own language as it does elsewhere.
+    """
 
     verbosity = 1
 
     def execute(self, *args, **options):
         self.verbosity = options.get("verbosity", 1)
-        return super().execute(*args, **options)
+        with translation.override("en"):
+            return super().execute(*args, **options)
 
     def progress(self, label: str, **kwargs) -> Progress:
         """Progress on this command's stdout at the verbosity it was called with."""
