@@ -148,6 +148,11 @@ class _Silent:
 SILENT = _Silent()
 
 
+def silent(label: str, **kwargs) -> _Silent:
+    """A progress factory that makes ``SILENT``: the default for library code."""
+    return SILENT
+
+
 class LongCommand(BaseCommand):
     """A management command for operators: English, with progress.
 
