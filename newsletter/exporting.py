@@ -23,6 +23,7 @@ import time
 from pathlib import Path
 
 from newsroom import spreadsheets
+from newsroom.progress import silent
 
 # The shared writer defuses formulas; the old names, for callers that use them.
 from newsroom.spreadsheets import FORMULA_STARTS  # noqa: F401
@@ -69,8 +70,12 @@ def export_issue(
     fmt: str = "mbox",
     merge_tag: str = DEFAULT_MERGE_TAG,
     chunk_size: int = CHUNK_SIZE,
+    progress=silent,
 ) -> ExportReport:
-    """Write ``issue``'s files for every active subscriber into ``directory``."""
+    """Write ``issue``'s files for every active subscriber into ``directory``.
+
+    ``progress`` (newsroom.progress) counts the messages as they are written.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     directory = Path(directory)
@@ -107,7 +112,15 @@ def export_issue(
         writer = spreadsheets.writer(csv_file)
         writer.writerow(["email", "script", "unsubscribe_url"])
         mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
+        stage = stack.enter_context(
+            progress(
+                f"Exporting {issue.week}",
+                total=Subscriber.objects.active().count(),
+                unit="messages",
+            )
+        )
         for pk, email, script in subscribers:
+            stage.advance()
             personal = messages.message_for(
                 Recipient(pk=pk, email=email, script=script), date=date
             )
