@@ -39,7 +39,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.progress import SILENT
 
-from . import subscribing
+from . import provider, subscribing
 from .messages import (
     HeaderInjection,
     IssueMessages,
@@ -267,8 +267,55 @@ def _claim_batch(issue: Issue, lease, size: int, after: int, report: SendReport)
     return batch, lease, (rows[-1][0] if rows else None)
 
 
+class RefusedByService(Exception):
+    """The email service accepted the request but will not deliver to this address."""
+
+
+def _refused_by_service(email_message) -> RefusedByService | None:
+    # anymail, when told to ignore recipients' status, reports them here
+    # instead of raising: "rejected" (suppressed after a bounce or complaint)
+    # and "invalid" will never be delivered.
+    status = getattr(email_message, "anymail_status", None)
+    recipients = getattr(status, "recipients", None) or {}
+    for address, recipient in recipients.items():
+        if recipient.status in {"rejected", "invalid"}:
+            return RefusedByService(f"{address}: {recipient.status}")
+    return None
+
+
+def _classify_http(error: BaseException) -> str | None:
+    """An email service's API error (anymail, or any backend with a status_code)."""
+    if type(error).__name__ == "AnymailRecipientsRefused":
+        return "permanent"
+    if not type(error).__module__.startswith("anymail.") and not hasattr(
+        error, "status_code"
+    ):
+        return None
+    code = getattr(error, "status_code", None)
+    if code is None:
+        # No answer from the service (anymail wraps the network error).
+        return "connection"
+    if code in (401, 403):
+        return "fatal"  # our credentials: no recipient's fault
+    if code == 429 or code >= 500:
+        return "temporary"
+    if 400 <= code < 500:
+        # The request as a whole was refused (a sender the service does not
+        # know, a malformed message): stop rather than bounce everyone.
+        return "fatal"
+    return "temporary"
+
+
 def _classify(error: BaseException) -> str:
-    """ "permanent", "temporary", "connection" (temporary, reconnect) or "fatal"."""
+    """ "permanent", "temporary", "connection" (temporary, reconnect) or "fatal".
+
+    For SMTP's exceptions, an email service's (anymail's, by their status
+    code), and anything else that carries an ``smtp_code``.
+    """
+    if isinstance(error, RefusedByService):
+        return "permanent"
+    if (http := _classify_http(error)) is not None:
+        return http
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
         permanent = codes and all(500 <= code < 600 for code in codes)
@@ -295,6 +342,9 @@ def _classify(error: BaseException) -> str:
         return "fatal"
     if isinstance(error, smtplib.SMTPException):
         return "temporary"
+    code = getattr(error, "smtp_code", None)
+    if isinstance(code, int) and 400 <= code < 600:
+        return "temporary" if code < 500 else "permanent"
     return "unexpected"
 
 
@@ -335,9 +385,14 @@ class _Sender:
 
     def deliver(self, email_message):
         """Send with retries: ("sent" | "failed" | "later", attempts, error)."""
+        if not provider.sends_raw_messages(self.connection):
+            email_message = provider.for_service(email_message)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 if self.connection.send_messages([email_message]):
+                    refused = _refused_by_service(email_message)
+                    if refused:
+                        return "failed", attempt, refused
                     return "sent", attempt, None
                 error = smtplib.SMTPException("the backend sent nothing")
             except Exception as caught:  # noqa: BLE001 - classified below
@@ -559,6 +614,7 @@ def send_proof(issue: Issue, to: str, *, scripts=None, connection=None) -> int:
     touched. Its unsubscribe link belongs to no one. Returns messages sent.
     """
     check_headers(issue.subject)
+    connection = connection or get_connection(fail_silently=False)
     messages = IssueMessages(issue)
     emails = [
         messages.email_message(
@@ -566,4 +622,6 @@ def send_proof(issue: Issue, to: str, *, scripts=None, connection=None) -> int:
         )
         for script in (scripts or Script.values)
     ]
-    return (connection or get_connection(fail_silently=False)).send_messages(emails)
+    if not provider.sends_raw_messages(connection):
+        emails = [provider.for_service(prepared) for prepared in emails]
+    return connection.send_messages(emails)

@@ -81,3 +81,12 @@ def env_choice(name: str, default: str, choices: list[str]) -> str:
     if value.lower() not in {choice.lower() for choice in choices}:
         raise _refuse(name, value, "one of " + ", ".join(choices))
     return value.lower()
+
+
+def env_prefixed(prefix: str) -> dict[str, str]:
+    """Every set variable named ``prefix`` + NAME, as {NAME: value}."""
+    return {
+        name[len(prefix) :]: value
+        for name in sorted(os.environ)
+        if name.startswith(prefix) and (value := env_str(name))
+    }

@@ -13,7 +13,14 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
-from newsroom.env import env_bool, env_choice, env_int, env_list, env_str
+from newsroom.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_prefixed,
+    env_str,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -52,6 +59,8 @@ INSTALLED_APPS = [
     "companies",
     "articles",
     "newsletter",
+    # An email service's API and its signed reports (newsletter/provider.py).
+    "anymail",
     # Login throttling (newsroom/security.py explains the choice).
     "axes",
 ]
@@ -396,6 +405,14 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "新聞室財經 <newsletter@newsroom.example>"
 )
 SERVER_EMAIL = env_str("SERVER_EMAIL", "alerts@newsroom.example")
+# Or an email service through django-anymail: EMAIL_BACKEND names its backend
+# (anymail.backends.amazon_ses.EmailBackend, anymail.backends.postmark.
+# EmailBackend, ...), and every ANYMAIL_<NAME> variable becomes anymail's
+# <NAME> setting: ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY,
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, ANYMAIL_WEBHOOK_SECRET (user:password
+# for the tracking webhooks, which the service calls at /anymail/<service>/
+# tracking/).
+ANYMAIL = env_prefixed("ANYMAIL_")
 # Every newsletter carries the sender's postal address (UEMO, CAN-SPAM).
 NEWSLETTER_POSTAL_ADDRESS = env_str(
     "NEWSLETTER_POSTAL_ADDRESS",
