@@ -84,8 +84,8 @@ test-only: install
 
 # Regenerate the translation catalogues (needs GNU gettext).
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore=.venv --ignore=tests
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv*'
 
 clean:
 	rm -rf $(VENV) var staticfiles
