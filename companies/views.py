@@ -82,7 +82,7 @@ def coverage_timeline(company, *, now=None) -> charts.Chart | None:
     values = [counts.get(m, 0) for m in months]
     return charts.Chart(
         id="chart-coverage",
-        title=_("Coverage by month"),
+        title=_("Articles about %(company)s per month") % {"company": company.name},
         description=_(
             "%(total)s articles in %(months)s months, %(empty)s of them without any."
         )

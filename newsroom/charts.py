@@ -196,8 +196,10 @@ def table(chart: Chart, *, column_heading: str) -> SafeString:
 def figure(chart: Chart, *, column_heading: str) -> SafeString:
     """Chart, legend and table, ready for a template."""
     return format_html(
-        '<figure class="nr-chart" id="{}">{}{}{}</figure>',
+        '<figure class="nr-chart" id="{}"><figcaption class="nr-chart-title">{}'
+        "</figcaption>{}{}{}</figure>",
         chart.id,
+        chart.title,
         svg(chart),
         legend(chart),
         table(chart, column_heading=column_heading),
@@ -230,14 +232,15 @@ def progress_bar(
         'viewBox="0 0 100 10" preserveAspectRatio="none" role="img" '
         'aria-labelledby="{}-title" xmlns="http://www.w3.org/2000/svg">'
         '<title id="{}-title">{}: {}</title><rect class="nr-chart-track" x="0" '
-        'y="0" width="100" height="10"/>{}</svg><figcaption>{}</figcaption>'
-        "{}</figure>",
+        'y="0" width="100" height="10"/>{}</svg><figcaption class="nr-chart-title">'
+        "{}: {}</figcaption>{}</figure>",
         id,
         id,
         id,
         title,
         description,
         mark_safe("".join(rects)),  # noqa: S308 - each part built by format_html
+        title,
         description,
         legend(Chart(id, title, "", [], [Series(label, label) for label, _c in parts])),
     )
