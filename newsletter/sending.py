@@ -29,6 +29,13 @@ import smtplib
 import time
 from datetime import timedelta
 
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import OperationalError, transaction
@@ -284,19 +291,21 @@ def _refused_by_service(email_message) -> RefusedByService | None:
 
 
 def _classify_http(error: BaseException) -> str | None:
-    """An email service's API error (anymail, or any backend with a status_code)."""
-    if type(error).__name__ == "AnymailRecipientsRefused":
+    """An email service's error (anymail's, or any with a ``status_code``)."""
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
         return "permanent"
-    if not type(error).__module__.startswith("anymail.") and not hasattr(
-        error, "status_code"
-    ):
-        return None
+    if isinstance(error, AnymailConfigurationError):
+        return "fatal"
+    if not isinstance(error, AnymailAPIError) and not hasattr(error, "status_code"):
+        # Anymail's other errors are about the message or our settings (a
+        # feature the service lacks): no recipient's fault, and not passing.
+        return "fatal" if isinstance(error, AnymailError) else None
     code = getattr(error, "status_code", None)
     if code is None:
         # No answer from the service (anymail wraps the network error).
         return "connection"
     if code in (401, 403):
-        return "fatal"  # our credentials: no recipient's fault
+        return "fatal"  # our credentials
     if code == 429 or code >= 500:
         return "temporary"
     if 400 <= code < 500:

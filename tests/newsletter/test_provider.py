@@ -12,7 +12,11 @@ from zoneinfo import ZoneInfo
 import pytest
 import requests
 from anymail.backends.test import EmailBackend as AnymailTestBackend
-from anymail.exceptions import AnymailAPIError
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailInvalidAddress,
+    AnymailUnsupportedFeature,
+)
 from anymail.message import AnymailRecipientStatus
 from django.core import mail
 
@@ -224,6 +228,8 @@ def test_credentials_refused_by_the_service_stop_the_run(issue):
     [
         (api_error(503), "temporary"),
         (AnymailAPIError("no answer"), "connection"),
+        (AnymailInvalidAddress("not an address"), "permanent"),
+        (AnymailUnsupportedFeature("no such thing"), "fatal"),
         (type("Odd", (Exception,), {"smtp_code": 550})("odd"), "permanent"),
         (type("Odd", (Exception,), {"smtp_code": 451})("odd"), "temporary"),
     ],
