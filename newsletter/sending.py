@@ -296,10 +296,12 @@ def _classify_http(error: BaseException) -> str | None:
         return "permanent"
     if isinstance(error, AnymailConfigurationError):
         return "fatal"
-    if not isinstance(error, AnymailAPIError) and not hasattr(error, "status_code"):
+    if isinstance(error, AnymailError) and not isinstance(error, AnymailAPIError):
         # Anymail's other errors are about the message or our settings (a
         # feature the service lacks): no recipient's fault, and not passing.
-        return "fatal" if isinstance(error, AnymailError) else None
+        return "fatal"
+    if not isinstance(error, AnymailAPIError) and not hasattr(error, "status_code"):
+        return None
     code = getattr(error, "status_code", None)
     if code is None:
         # No answer from the service (anymail wraps the network error).
