@@ -173,6 +173,11 @@ def _dump_consistently(stream, counts: dict, progress) -> None:
         _dump(stream, counts, progress)
 
 
+def backed_up_counts(*, media: bool = True) -> tuple[int, int]:
+    """Rows and media files an archive made now would hold (for a dry run)."""
+    return _row_count(), (sum(1 for _name in _storage_files()) if media else 0)
+
+
 def _row_count() -> int:
     return sum(model._base_manager.count() for model in backed_up_models())
 

@@ -68,3 +68,52 @@ def test_make_renditions_dry_run_writes_nothing():
     out = io.StringIO()
     call_command("make_renditions", "--dry-run", stdout=out)
     assert out.getvalue().startswith("Dry run, nothing written: ")
+
+
+WRITING_COMMANDS = [
+    "rebuild_search_index",
+    "import_articles",
+    "generate_fake_content",
+    "send_newsletter",
+    "export_newsletter",
+    "make_renditions",
+    "backup",
+    "load_companies",
+    "compose_newsletter",
+]
+
+
+@pytest.mark.parametrize("name", WRITING_COMMANDS)
+def test_every_writing_command_has_a_dry_run(name):
+    command = load_command_class(get_commands()[name], name)
+    parser = command.create_parser("manage.py", name)
+    assert "dry_run" in {action.dest for action in parser._actions}
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "arguments",
+    [
+        ["rebuild_search_index"],
+        ["generate_fake_content", "--articles", "5"],
+        ["compose_newsletter", "2026-W40"],
+        ["export_newsletter", "2026-W40", "--out", "{tmp}/out"],
+        ["backup", "{tmp}/b.tar.gz"],
+    ],
+    ids=lambda a: a[0],
+)
+def test_a_dry_run_writes_nothing(arguments, tmp_path, settings):
+    from newsletter import composing
+    from newsletter.models import Issue
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    if arguments[0] == "export_newsletter":
+        composing.create_issue("2026-W40")  # a draft; --allow-draft below
+        arguments = [*arguments, "--allow-draft"]
+    issues = Issue.objects.count()
+    out = io.StringIO()
+    arguments = [a.format(tmp=tmp_path) for a in arguments]
+    call_command(*arguments, "--dry-run", stdout=out)
+    assert out.getvalue().startswith("Dry run, nothing written")
+    assert Issue.objects.count() == issues
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

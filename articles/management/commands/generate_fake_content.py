@@ -15,6 +15,7 @@ import time
 from django.core.management.base import CommandError
 
 from articles.fake import loading
+from articles.models import Article
 from newsroom.progress import LongCommand
 
 
@@ -64,8 +65,16 @@ class Command(LongCommand):
             action="store_true",
             help="Add to a database that already has articles.",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the counts and the database, say what would be written; "
+            "write nothing.",
+        )
 
     def handle(self, *args, **options):
+        if options["dry_run"]:
+            return self.dry_run(options)
         started = time.perf_counter()
         try:
             with self.progress("Writing articles", unit="articles") as progress:
@@ -93,3 +102,20 @@ class Command(LongCommand):
             f"of CPU, writing {summary.index_seconds:.1f} s. Seed {summary.seed}: "
             f"pass --seed {summary.seed} to make the same content again."
         )
+
+    def dry_run(self, options):
+        counts = {
+            name: options[name] for name in ("articles", "companies", "tags", "authors")
+        }
+        try:
+            loading.check_counts(**counts)
+        except loading.FakeContentError as error:
+            raise CommandError(str(error)) from error
+        existing = Article.objects.count()
+        if existing and not options["append"]:
+            raise CommandError(
+                f"The database already has {existing:,} articles: pass --append "
+                "to add to it."
+            )
+        made = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+        self.stdout.write(f"Dry run, nothing written: would make {made}.")

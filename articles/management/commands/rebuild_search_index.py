@@ -43,10 +43,21 @@ class Command(LongCommand):
             metavar="N",
             help="Articles per committed batch (default %(default)s).",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say how many articles would be indexed; write nothing.",
+        )
 
     def handle(self, *args, article=None, after=0, batch_size=500, **options):
         if batch_size < 1:
             raise CommandError("--batch-size must be at least 1.")
+        if options["dry_run"]:
+            count = len(article) if article else indexing.count_after(after)
+            self.stdout.write(
+                f"Dry run, nothing written: {count} articles would be indexed."
+            )
+            return
         if article:
             with self.progress("Indexing articles", total=len(article)) as progress:
                 progress.advance(search.index_articles(article))

@@ -2,10 +2,11 @@
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
+from django.db.models import Count
 
 from newsletter import composing, exporting
 from newsletter.messages import HeaderInjection
-from newsletter.models import Issue
+from newsletter.models import Issue, Subscriber
 from newsroom.progress import LongCommand
 
 
@@ -40,6 +41,11 @@ class Command(LongCommand):
             action="store_true",
             help="Export a draft too (for proofs; a draft is not ready to send).",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Say how many messages, per edition, would be written; write nothing.",
+        )
 
     def handle(self, *args, week, out, format, merge_tag, allow_draft, **options):
         try:
@@ -52,6 +58,19 @@ class Command(LongCommand):
                 f"The issue for {week} is a draft; mark it ready first, or pass "
                 "--allow-draft for proofs."
             )
+        if options["dry_run"]:
+            counts = dict(
+                Subscriber.objects.active()
+                .values("script")
+                .annotate(n=Count("pk"))
+                .values_list("script", "n")
+            )
+            scripts = ", ".join(f"{n} {s}" for s, n in sorted(counts.items()))
+            self.stdout.write(
+                f"Dry run, nothing written: {week} would be exported to {out} for "
+                f"{sum(counts.values())} subscribers ({scripts or 'none'})."
+            )
+            return
         try:
             report = exporting.export_issue(
                 issue, out, fmt=format, merge_tag=merge_tag, progress=self.progress

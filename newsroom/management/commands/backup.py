@@ -8,7 +8,7 @@ subscribers' addresses: it is made readable by its owner only.
 
 from django.core.management.base import CommandError
 
-from newsroom.backups import BackupError, write_backup
+from newsroom.backups import BackupError, backed_up_counts, write_backup
 from newsroom.progress import LongCommand
 
 
@@ -23,8 +23,21 @@ class Command(LongCommand):
             help="Leave the media files out (when the media store is backed up "
             "on its own, e.g. a versioned S3 bucket): the rows only.",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Count the rows and media files the archive would hold; write "
+            "nothing.",
+        )
 
-    def handle(self, *args, path, no_media=False, **options):
+    def handle(self, *args, path, no_media=False, dry_run=False, **options):
+        if dry_run:
+            rows, files = backed_up_counts(media=not no_media)
+            self.stdout.write(
+                f"Dry run, nothing written: {path} would hold {rows} rows and "
+                f"{files} media files."
+            )
+            return
         try:
             summary = write_backup(path, media=not no_media, progress=self.progress)
         except BackupError as error:
