@@ -1,21 +1,35 @@
 # The README's two commands: `make run` and `make test`. Everything else is a
 # step they share.
+# Any of Python 3.11, 3.12, 3.13: `make install PYTHON=python3.13 VENV=.venv-3.13`.
 PYTHON ?= python3.11
-VENV := .venv
+VENV ?= .venv
 BIN := $(VENV)/bin
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install browser run serve demo test test-only lint check-migrations messages clean bench load
+.PHONY: install lock browser run serve demo test test-only lint check-migrations messages clean bench load
 
-# Virtualenv with the project and its test tools; redone when pyproject.toml changes.
+# Virtualenv with the project and its test tools, installed from uv.lock (exact
+# versions with hashes) by uv; redone when pyproject.toml or uv.lock changes.
+# A pyproject.toml whose dependencies the lock no longer matches (a branch
+# added one) stops here with a message: run `make lock` and commit uv.lock.
 install: $(BIN)/.installed
-$(BIN)/.installed: pyproject.toml
-	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
+$(BIN)/.installed: pyproject.toml uv.lock
+	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11, 3.12 or 3.13 is needed ($(PYTHON) not found; set PYTHON=/path/to/python3.x)"; exit 1; }
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv>=0.9"
+	@UV_PROJECT_ENVIRONMENT=$(VENV) $(BIN)/uv sync --quiet --locked --extra dev --python $(BIN)/python \
+	  || { echo "uv.lock does not match pyproject.toml (or could not be installed): run 'make lock' and commit uv.lock"; exit 1; }
 	touch $@
+
+# Regenerate uv.lock from pyproject.toml at the newest versions it allows, for
+# Pythons 3.11 to 3.13 at once; commit the result. Then `make install`.
+lock: $(BIN)/python
+	test -x $(BIN)/uv || $(BIN)/python -m pip install --quiet "uv>=0.9"
+	$(BIN)/uv lock --upgrade
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
 
 # Debian's Chromium drives the browser tests (Playwright never downloads one);
 # axe-core, for the accessibility test, comes from npm at the version pinned in
@@ -70,8 +84,8 @@ test-only: install
 
 # Regenerate the translation catalogues (needs GNU gettext).
 messages: install
-	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore=.venv --ignore=tests
-	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv*'
 
 clean:
 	rm -rf $(VENV) var staticfiles

@@ -8,6 +8,8 @@ over this file.
 
 import os
 
+from newsroom.env import env_int, env_str
+
 
 def cpu_count() -> int:
     # The CPUs this process may use (a container's or taskset's limit), not
@@ -26,8 +28,10 @@ def default_workers(cpus: int) -> int:
     return min(2 * cpus + 1, 12)
 
 
-bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
+bind = env_str("GUNICORN_BIND", "127.0.0.1:8000")
+workers = env_int(
+    "WEB_CONCURRENCY", None, unit="worker processes", minimum=1
+) or default_workers(cpu_count())
 
 # Threads (gthread), chosen by measurement: a page spends part of its time
 # waiting on PostgreSQL, Redis or object storage, and a thread overlaps that
@@ -40,43 +44,40 @@ workers = int(os.environ.get("WEB_CONCURRENCY") or default_workers(cpu_count()))
 # pages, threads win. Rendering holds the GIL, so a few threads are enough.
 # Each thread keeps its own persistent database connection: workers x
 # threads per machine (size max_connections, or put PgBouncer in front).
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
 # gunicorn runs "sync" with more than one thread as gthread: one thread then.
-threads = int(
-    os.environ.get("GUNICORN_THREADS", "4" if worker_class == "gthread" else "1")
-)
+threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)
 
 # A worker whose main loop is silent this long is killed and replaced (with
 # threads, a hung process, not one slow request; the proxy's own timeout
 # bounds a request).
-timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+timeout = env_int("GUNICORN_TIMEOUT", 30)
 # On a deploy or HUP, requests in flight get this long to finish.
-graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+graceful_timeout = env_int("GUNICORN_GRACEFUL_TIMEOUT", 30)
 # Behind a proxy that keeps connections open to us.
-keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+keepalive = env_int("GUNICORN_KEEPALIVE", 5)
 
 # Recycle each worker after about this many requests, so memory that grows
 # (caches, fragmentation) is given back; the jitter keeps the workers from
 # restarting all at once. Not much lower: a worker starts in about a second
 # of CPU, and a worker serving cached pages answers thousands a second
 # (1,000 here halved the throughput of cached pages).
-max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "50000"))
-max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "5000"))
+max_requests = env_int("GUNICORN_MAX_REQUESTS", 50000)
+max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 
 # Trust X-Forwarded-Proto (HTTPS) only from the proxy's addresses.
-forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
 # Logs: JSON lines, the access log on stdout (newsroom/logging.py).
 logger_class = "newsroom.logging.GunicornLogger"
 accesslog = "-"
 errorlog = "-"
-loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 
 # gunicorn's control socket (gunicornc) defaults to one path per user, which
 # two instances on a machine would fight over; nothing here uses it.
-control_socket_disable = "GUNICORN_CONTROL_SOCKET" not in os.environ
-if not control_socket_disable:
-    control_socket = os.environ["GUNICORN_CONTROL_SOCKET"]
+control_socket = env_str("GUNICORN_CONTROL_SOCKET")
+control_socket_disable = not control_socket
 
 # The workers' heartbeat files on tmpfs: on a container's overlay disk a
 # slow write can make the master think a worker hung.

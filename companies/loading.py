@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from newsroom.progress import silent
+
 from .models import Company, Ticker
 from .tickers import InvalidTicker, TickerSymbol, normalise_exchange, normalise_symbol
 
@@ -222,7 +224,7 @@ def _group(rows: list[Row]) -> list[list[Row]]:
     return sorted(groups.values(), key=lambda g: g[0].line)
 
 
-def load(data: bytes, *, skip_bad_rows=False, dry_run=False) -> Result:
+def load(data: bytes, *, skip_bad_rows=False, dry_run=False, progress=silent) -> Result:
     """Check every row, then create or update companies and tickers atomically.
 
     With errors and no ``skip_bad_rows`` nothing is written and the result
@@ -242,8 +244,10 @@ def load(data: bytes, *, skip_bad_rows=False, dry_run=False) -> Result:
         result.errors = sorted(errors, key=lambda e: e.line)
         if errors and not skip_bad_rows:
             return result
-        for p in plans:
-            _apply(p, result)
+        with progress("Loading companies", total=len(plans), unit="companies") as stage:
+            for p in plans:
+                _apply(p, result)
+                stage.advance()
         if dry_run:
             transaction.set_rollback(True)
     return result

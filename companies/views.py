@@ -1,17 +1,21 @@
 """Public company pages and the ticker redirect."""
 
+from datetime import date, datetime, time
+
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from newsroom import pagecache
+from newsroom import charts, pagecache
 
 from .models import Company, Ticker
 
 PER_PAGE = 20
-# Months shown in a company's coverage timeline, newest first.
+# Months a company's coverage chart reaches back at most.
 TIMELINE_MONTHS = 24
 
 
@@ -37,21 +41,59 @@ def company_detail(request, slug):
     return render(
         request,
         "companies/company_detail.html",
-        {"company": company, "page": page, "timeline": coverage_timeline(company)},
+        {"company": company, "page": page, "timeline": _timeline_figure(company)},
     )
 
 
-def coverage_timeline(company):
-    """Live articles per month (Hong Kong months), newest first, in one query."""
-    rows = list(
+def _timeline_figure(company):
+    chart = coverage_timeline(company)
+    return charts.figure(chart, column_heading=_("Month")) if chart else None
+
+
+def coverage_timeline(company, *, now=None) -> charts.Chart | None:
+    """Live articles per Hong Kong month, oldest first, months without any
+    shown as empty: from the first month with coverage (at most
+    TIMELINE_MONTHS back) to this month. One query."""
+    tz = timezone.get_default_timezone()
+    this_month = timezone.localdate(now or timezone.now(), tz).replace(day=1)
+    first = _add_months(this_month, 1 - TIMELINE_MONTHS)
+    rows = (
         company.articles.live()
-        .annotate(month=TruncMonth("publish_at"))
+        .filter(publish_at__gte=datetime.combine(first, time.min, tzinfo=tz))
+        .annotate(month=TruncMonth("publish_at", tzinfo=tz))
         .values("month")
         .annotate(count=Count("pk"))
-        .order_by("-month")[:TIMELINE_MONTHS]
+        .order_by()
     )
-    most = max((row["count"] for row in rows), default=0)
-    return [{**row, "most": most} for row in rows]
+    counts = {timezone.localtime(row["month"], tz).date(): row["count"] for row in rows}
+    if not counts:
+        return None
+    months, month = [], min(counts)
+    while month <= this_month:
+        months.append(month)
+        month = _add_months(month, 1)
+    values = [counts.get(m, 0) for m in months]
+    return charts.Chart(
+        id="chart-coverage",
+        title=_("Articles about %(company)s per month") % {"company": company.name},
+        description=_(
+            "%(total)s articles in %(months)s months, %(empty)s of them without any."
+        )
+        % {
+            "total": sum(values),
+            "months": len(months),
+            "empty": values.count(0),
+        },
+        columns=[f"{m.year}年{m.month}月" for m in months],
+        series=[charts.Series("articles", _("Articles"))],
+        values={"articles": values},
+        label_every=max(1, len(months) // 6),
+    )
+
+
+def _add_months(day: date, months: int) -> date:
+    index = day.year * 12 + day.month - 1 + months
+    return day.replace(year=index // 12, month=index % 12 + 1)
 
 
 @pagecache.cached()

@@ -9,6 +9,8 @@ went out. Subscribers and deliveries are shown read-only; an editor may
 unsubscribe someone (recorded as done in the admin).
 """
 
+import smtplib
+
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.views.autocomplete import AutocompleteJsonView
@@ -25,7 +27,7 @@ from django.views.decorators.http import require_POST
 
 from articles.models import Article
 
-from . import alerts, composing, rendering, subscribing, tokens
+from . import alerts, composing, rendering, sending, subscribing, tokens
 from .messages import HeaderInjection, refuse_line_breaks
 from .models import (
     AlertDelivery,
@@ -294,6 +296,11 @@ class IssueAdmin(admin.ModelAdmin):
                 name="newsletter_issue_preview",
             ),
             path(
+                "<int:pk>/proof/",
+                view(require_POST(self.proof_view)),
+                name="newsletter_issue_proof",
+            ),
+            path(
                 "<int:pk>/status/<str:action>/",
                 view(require_POST(self.status_view)),
                 name="newsletter_issue_status",
@@ -315,6 +322,42 @@ class IssueAdmin(admin.ModelAdmin):
             body = f"Subject: {rendered.subject}\n\n{text}"
             return HttpResponse(body, content_type="text/plain; charset=utf-8")
         return HttpResponse(html, content_type="text/html; charset=utf-8")
+
+    def proof_view(self, request, pk):
+        """ "Send a proof to me": both editions to the editor's own address."""
+        issue = get_object_or_404(Issue, pk=pk)
+        if not self.has_view_permission(request, issue):
+            raise PermissionDenied
+        address = request.user.email
+        if not address:
+            self.message_user(
+                request,
+                _("Your account has no email address: add one to receive proofs."),
+                messages.ERROR,
+            )
+        else:
+            try:
+                sent = sending.send_proof(issue, address)
+            except (HeaderInjection, OSError, smtplib.SMTPException) as error:
+                self.message_user(
+                    request,
+                    _("The proof could not be sent: %(error)s") % {"error": error},
+                    messages.ERROR,
+                )
+            else:
+                self.message_user(
+                    request,
+                    ngettext(
+                        "%(n)d proof sent to %(address)s.",
+                        "%(n)d proofs sent to %(address)s (one per edition).",
+                        sent,
+                    )
+                    % {"n": sent, "address": address},
+                    messages.SUCCESS,
+                )
+        return HttpResponseRedirect(
+            reverse("admin:newsletter_issue_change", args=[issue.pk])
+        )
 
     def status_view(self, request, pk, action):
         """The change page's buttons: fill, mark ready, back to draft."""

@@ -24,6 +24,7 @@ import time
 from pathlib import Path
 
 from newsroom import spreadsheets
+from newsroom.progress import silent
 
 # The shared writer defuses formulas; the old names, for callers that use them.
 from newsroom.spreadsheets import FORMULA_STARTS  # noqa: F401
@@ -91,8 +92,12 @@ def export_issue(
     fmt: str = "mbox",
     merge_tag: str = DEFAULT_MERGE_TAG,
     chunk_size: int = CHUNK_SIZE,
+    progress=silent,
 ) -> ExportReport:
-    """Write ``issue``'s files for every active subscriber into ``directory``."""
+    """Write ``issue``'s files for every active subscriber into ``directory``.
+
+    ``progress`` (newsroom.progress) counts the messages as they are written.
+    """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     directory = Path(directory)
@@ -126,7 +131,15 @@ def export_issue(
             ["email", "script", "unsubscribe_url", "followed_companies", "manage_url"]
         )
         mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
+        stage = stack.enter_context(
+            progress(
+                f"Exporting {issue.week}",
+                total=Subscriber.objects.active().count(),
+                unit="messages",
+            )
+        )
         for pk, email, script, follows, companies in _recipients(chunk_size):
+            stage.advance()
             personal = messages.message_for(
                 Recipient(pk=pk, email=email, script=script, follows=follows),
                 date=date,

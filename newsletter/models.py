@@ -47,6 +47,8 @@ class Subscriber(models.Model):
         ACTIVE = "active", _("active")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         BOUNCED = "bounced", _("bounced")
+        # Marked the newsletter as spam (a provider's feedback loop).
+        COMPLAINED = "complained", _("complained (marked as spam)")
 
     email = models.EmailField(_("email address"), max_length=254)
     status = models.CharField(
@@ -101,6 +103,7 @@ class SubscriptionEvent(models.Model):
         ALERTS_OFF = "alerts_off", _("stopped alerts")
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         BOUNCED = "bounced", _("bounced")
+        COMPLAINED = "complained", _("complained")
 
     class Method(models.TextChoices):
         FORM = "form", _("web form")
@@ -111,6 +114,7 @@ class SubscriptionEvent(models.Model):
         MAILTO = "mailto", _("unsubscribe email")
         ADMIN = "admin", _("an editor, in the admin")
         SMTP = "smtp", _("permanent delivery failure")
+        PROVIDER = "provider", _("the email service's report")
 
     subscriber = models.ForeignKey(
         Subscriber, on_delete=models.CASCADE, related_name="events"

@@ -29,6 +29,13 @@ import smtplib
 import time
 from datetime import timedelta
 
+from anymail.exceptions import (
+    AnymailAPIError,
+    AnymailConfigurationError,
+    AnymailError,
+    AnymailInvalidAddress,
+    AnymailRecipientsRefused,
+)
 from django.conf import settings
 from django.core.mail import get_connection
 from django.db import OperationalError, transaction
@@ -37,7 +44,9 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import subscribing
+from newsroom.progress import SILENT
+
+from . import provider, subscribing
 from .messages import (
     HeaderInjection,
     IssueMessages,
@@ -45,7 +54,7 @@ from .messages import (
     check_headers,
     format_date,
 )
-from .models import Delivery, Issue, Subscriber
+from .models import Delivery, Issue, Script, Subscriber
 from .personalising import PersonalSections, follow_keys
 
 logger = logging.getLogger(__name__)
@@ -266,8 +275,59 @@ def _claim_batch(issue: Issue, lease, size: int, after: int, report: SendReport)
     return batch, lease, (rows[-1][0] if rows else None)
 
 
+class RefusedByService(Exception):
+    """The email service accepted the request but will not deliver to this address."""
+
+
+def _refused_by_service(email_message) -> RefusedByService | None:
+    # anymail, when told to ignore recipients' status, reports them here
+    # instead of raising: "rejected" (suppressed after a bounce or complaint)
+    # and "invalid" will never be delivered.
+    status = getattr(email_message, "anymail_status", None)
+    recipients = getattr(status, "recipients", None) or {}
+    for address, recipient in recipients.items():
+        if recipient.status in {"rejected", "invalid"}:
+            return RefusedByService(f"{address}: {recipient.status}")
+    return None
+
+
+def _classify_http(error: BaseException) -> str | None:
+    """An email service's error (anymail's, or any with a ``status_code``)."""
+    if isinstance(error, AnymailRecipientsRefused | AnymailInvalidAddress):
+        return "permanent"
+    if isinstance(error, AnymailConfigurationError):
+        return "fatal"
+    if isinstance(error, AnymailError) and not isinstance(error, AnymailAPIError):
+        # Anymail's other errors are about the message or our settings (a
+        # feature the service lacks): no recipient's fault, and not passing.
+        return "fatal"
+    if not isinstance(error, AnymailAPIError) and not hasattr(error, "status_code"):
+        return None
+    code = getattr(error, "status_code", None)
+    if code is None:
+        # No answer from the service (anymail wraps the network error).
+        return "connection"
+    if code in (401, 403):
+        return "fatal"  # our credentials
+    if code == 429 or code >= 500:
+        return "temporary"
+    if 400 <= code < 500:
+        # The request as a whole was refused (a sender the service does not
+        # know, a malformed message): stop rather than bounce everyone.
+        return "fatal"
+    return "temporary"
+
+
 def _classify(error: BaseException) -> str:
-    """ "permanent", "temporary", "connection" (temporary, reconnect) or "fatal"."""
+    """ "permanent", "temporary", "connection" (temporary, reconnect) or "fatal".
+
+    For SMTP's exceptions, an email service's (anymail's, by their status
+    code), and anything else that carries an ``smtp_code``.
+    """
+    if isinstance(error, RefusedByService):
+        return "permanent"
+    if (http := _classify_http(error)) is not None:
+        return http
     if isinstance(error, smtplib.SMTPRecipientsRefused):
         codes = [code for code, _message in error.recipients.values()]
         permanent = codes and all(500 <= code < 600 for code in codes)
@@ -294,6 +354,9 @@ def _classify(error: BaseException) -> str:
         return "fatal"
     if isinstance(error, smtplib.SMTPException):
         return "temporary"
+    code = getattr(error, "smtp_code", None)
+    if isinstance(code, int) and 400 <= code < 600:
+        return "temporary" if code < 500 else "permanent"
     return "unexpected"
 
 
@@ -316,7 +379,8 @@ def _reconnect(connection) -> None:
 class _Sender:
     """One run: its connection, its sleep, its lease."""
 
-    def __init__(self, issue, messages, connection, sleep, lease, report):
+    def __init__(self, issue, messages, connection, sleep, lease, report, progress):
+        self.progress = progress
         self.issue = issue
         self.messages = messages
         self.connection = connection
@@ -333,9 +397,14 @@ class _Sender:
 
     def deliver(self, email_message):
         """Send with retries: ("sent" | "failed" | "later", attempts, error)."""
+        if not provider.sends_raw_messages(self.connection):
+            email_message = provider.for_service(email_message)
         for attempt in range(1, MAX_ATTEMPTS + 1):
             try:
                 if self.connection.send_messages([email_message]):
+                    refused = _refused_by_service(email_message)
+                    if refused:
+                        return "failed", attempt, refused
                     return "sent", attempt, None
                 error = smtplib.SMTPException("the backend sent nothing")
             except Exception as caught:  # noqa: BLE001 - classified below
@@ -437,6 +506,7 @@ class _Sender:
             for row in batch:
                 self.keep_lease()
                 self.send_one(*row, follows=follows.get(row[1], frozenset()))
+                self.progress.advance()
         finally:
             try:
                 self.connection.close()
@@ -479,8 +549,13 @@ def send_issue(
     connection=None,
     sleep=time.sleep,
     batch_size: int | None = None,
+    progress=SILENT,
 ) -> SendReport:
-    """Send ``issue`` to its recipients; returns what happened. Raises SendRefused."""
+    """Send ``issue`` to its recipients; returns what happened. Raises SendRefused.
+
+    ``progress`` (newsroom.progress) is told the number of messages to send
+    and advanced by one per message.
+    """
     batch_size = batch_size or settings.NEWSLETTER_BATCH_SIZE
     report = SendReport(week=issue.week)
     # Before the recipients are frozen: an issue being sent cannot be edited.
@@ -490,6 +565,9 @@ def send_issue(
     try:
         issue.refresh_from_db()
         messages = IssueMessages(issue, sections=PersonalSections(issue))
+        progress.total = Delivery.objects.filter(
+            issue=issue, status=Status.PENDING
+        ).count()
         sender = _Sender(
             issue,
             messages,
@@ -497,6 +575,7 @@ def send_issue(
             sleep,
             lease,
             report,
+            progress,
         )
         after = 0
         while after is not None:
@@ -513,3 +592,51 @@ def send_issue(
     issue.refresh_from_db()
     _totals(issue, report)
     return report
+
+
+# --- before sending: who would get it, and proofs --------------------------------
+
+
+def planned_recipients(issue: Issue, *, only_missing=False, resend_unknown=False):
+    """(email, script) of everyone a send would reach now; writes nothing."""
+    if issue.status == Issue.Status.SENDING or (
+        issue.status == Issue.Status.SENT and resend_unknown and not only_missing
+    ):
+        statuses = [Status.PENDING] + ([Status.SENDING] if resend_unknown else [])
+        return (
+            Delivery.objects.filter(
+                issue=issue,
+                status__in=statuses,
+                subscriber__status=Subscriber.Status.ACTIVE,
+            )
+            .order_by("pk")
+            .values_list("email", "script")
+        )
+    if issue.status == Issue.Status.SENT and not only_missing:
+        return Delivery.objects.none().values_list("email", "script")
+    subscribers = Subscriber.objects.active().order_by("pk")
+    if only_missing:
+        subscribers = subscribers.exclude(
+            Exists(Delivery.objects.filter(issue=issue, subscriber=OuterRef("pk")))
+        )
+    return subscribers.values_list("email", "script")
+
+
+def send_proof(issue: Issue, to: str, *, scripts=None, connection=None) -> int:
+    """The issue as subscribers get it, once per script, to ``to`` (a proof).
+
+    Any status, drafts included; no delivery is recorded and no subscriber is
+    touched. Its unsubscribe link belongs to no one. Returns messages sent.
+    """
+    check_headers(issue.subject)
+    connection = connection or get_connection(fail_silently=False)
+    messages = IssueMessages(issue)
+    emails = [
+        messages.email_message(
+            Recipient(pk=0, email=to, script=script), date=format_date()
+        )
+        for script in (scripts or Script.values)
+    ]
+    if not provider.sends_raw_messages(connection):
+        emails = [provider.for_service(prepared) for prepared in emails]
+    return connection.send_messages(emails)

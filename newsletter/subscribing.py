@@ -178,15 +178,29 @@ def unsubscribe(subscriber: Subscriber, *, method: str, at=None, detail: str = "
     )
 
 
-def bounce(subscriber: Subscriber, *, detail: str = "", at=None):
+def bounce(subscriber: Subscriber, *, detail: str = "", at=None, method=Method.SMTP):
     """Stop mail after a permanent delivery failure; False if mail had stopped."""
     return _stop_mail(
         subscriber,
         status=Status.BOUNCED,
         stamp="bounced_at",
         kind=Kind.BOUNCED,
-        method=Method.SMTP,
-        already=(Status.UNSUBSCRIBED, Status.BOUNCED),
+        method=method,
+        already=(Status.UNSUBSCRIBED, Status.BOUNCED, Status.COMPLAINED),
+        at=at,
+        detail=detail,
+    )
+
+
+def complain(subscriber: Subscriber, *, detail: str = "", at=None):
+    """Stop mail to someone who marked it as spam; False if it was stopped already."""
+    return _stop_mail(
+        subscriber,
+        status=Status.COMPLAINED,
+        stamp="unsubscribed_at",
+        kind=Kind.COMPLAINED,
+        method=Method.PROVIDER,
+        already=(Status.COMPLAINED,),
         at=at,
         detail=detail,
     )

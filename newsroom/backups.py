@@ -50,6 +50,8 @@ from django.core.files.storage import default_storage
 from django.core.management import call_command
 from django.db import connection, transaction
 
+from newsroom.progress import silent
+
 FORMAT = 1
 DATA = "data.jsonl"
 MANIFEST = "manifest.json"
@@ -133,7 +135,7 @@ def _storage_files(directory: str = ""):
         yield from _storage_files(f"{directory}/{name}" if directory else name)
 
 
-def _dump(stream, counts: dict) -> None:
+def _dump(stream, counts: dict, progress) -> None:
     for model in backed_up_models():
         label = model._meta.label_lower
         queryset = model._base_manager.order_by(model._meta.pk.name)
@@ -141,6 +143,7 @@ def _dump(stream, counts: dict) -> None:
         def counted(rows, label=label):
             for row in rows:
                 counts[label] = counts.get(label, 0) + 1
+                progress.advance()
                 yield row
 
         counts.setdefault(label, 0)
@@ -153,7 +156,7 @@ def _dump(stream, counts: dict) -> None:
         )
 
 
-def _dump_consistently(stream, counts: dict) -> None:
+def _dump_consistently(stream, counts: dict, progress) -> None:
     # On PostgreSQL, one snapshot for every table, so no row refers to one
     # written after its table was read. (SQLite is for development: its
     # IMMEDIATE transactions would lock out writers for the whole dump.)
@@ -163,9 +166,20 @@ def _dump_consistently(stream, counts: dict) -> None:
                 cursor.execute(
                     "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY"
                 )
-            _dump(stream, counts)
+            progress.total = _row_count()
+            _dump(stream, counts, progress)
     else:
-        _dump(stream, counts)
+        progress.total = _row_count()
+        _dump(stream, counts, progress)
+
+
+def backed_up_counts(*, media: bool = True) -> tuple[int, int]:
+    """Rows and media files an archive made now would hold (for a dry run)."""
+    return _row_count(), (sum(1 for _name in _storage_files()) if media else 0)
+
+
+def _row_count() -> int:
+    return sum(model._base_manager.count() for model in backed_up_models())
 
 
 def _add(archive, name: str, file, size: int) -> str:
@@ -178,8 +192,26 @@ def _add(archive, name: str, file, size: int) -> str:
     return hashing.sha256.hexdigest()
 
 
-def write_backup(path) -> Summary:
-    """Write the archive to ``path`` (via a temporary file beside it)."""
+def _add_media(archive, name: str, files: dict, summary: Summary) -> None:
+    try:
+        size = default_storage.size(name)
+        file = default_storage.open(name, "rb")
+    except FileNotFoundError:
+        return  # deleted since the listing
+    with file:
+        digest = _add(archive, MEDIA + name, file, size)
+    files[MEDIA + name] = {"size": size, "sha256": digest}
+    summary.media_files += 1
+    summary.media_bytes += size
+
+
+def write_backup(path, *, media: bool = True, progress=silent) -> Summary:
+    """Write the archive to ``path`` (via a temporary file beside it).
+
+    Without ``media``, the rows only (the media backed up another way, e.g.
+    the object store's own versioning). ``progress`` makes a progress
+    (newsroom.progress) per stage.
+    """
     path = Path(path)
     if not path.parent.is_dir():
         raise BackupError(f"No such directory: {path.parent}")
@@ -190,7 +222,8 @@ def write_backup(path) -> Summary:
         with tempfile.TemporaryDirectory() as scratch:
             data_path = Path(scratch) / DATA
             with open(data_path, "w", encoding="utf-8", newline="\n") as stream:
-                _dump_consistently(stream, summary.counts)
+                with progress("Backing up rows", unit="rows") as rows:
+                    _dump_consistently(stream, summary.counts, rows)
             with tarfile.open(partial, "w:gz", compresslevel=6) as archive:
                 with open(data_path, "rb") as data:
                     size = data_path.stat().st_size
@@ -198,23 +231,20 @@ def write_backup(path) -> Summary:
                         "size": size,
                         "sha256": _add(archive, DATA, data, size),
                     }
-                for name in _storage_files():
-                    try:
-                        size = default_storage.size(name)
-                        media = default_storage.open(name, "rb")
-                    except FileNotFoundError:
-                        continue  # deleted since the listing
-                    with media:
-                        digest = _add(archive, MEDIA + name, media, size)
-                    files[MEDIA + name] = {"size": size, "sha256": digest}
-                    summary.media_files += 1
-                    summary.media_bytes += size
+                names = list(_storage_files()) if media else []
+                with progress(
+                    "Backing up media", total=len(names), unit="files"
+                ) as stage:
+                    for name in names:
+                        _add_media(archive, name, files, summary)
+                        stage.advance()
                 manifest = json.dumps(
                     {
                         "format": FORMAT,
                         "created": datetime.datetime.now(datetime.UTC).isoformat(),
                         "django": django.get_version(),
                         "database": connection.vendor,
+                        "media": media,
                         "counts": summary.counts,
                         "files": files,
                     },
@@ -279,13 +309,25 @@ def _safe_media_name(name: str) -> str | None:
     return str(relative)
 
 
-def _extract_checked(archive, manifest: dict, path: Path, scratch: Path) -> dict:
+def _extract_checked(
+    archive, manifest: dict, path: Path, scratch: Path, progress=silent
+) -> dict:
     """Copy every member to ``scratch``, checking it against the manifest.
 
     Returns {storage name: scratch path} for the media files.
     """
     expected = manifest["files"]
     seen, media = set(), {}
+    with progress("Checking the archive", total=len(expected), unit="files") as stage:
+        _extract_members(archive, expected, path, scratch, seen, media, stage)
+    missing = sorted(set(expected) - seen)
+    if missing:
+        what = DATA if DATA in missing else missing[0]
+        raise BackupError(f"{path}: {what} is missing from the archive")
+    return media
+
+
+def _extract_members(archive, expected, path, scratch, seen, media, stage) -> None:
     try:
         for member in archive:
             if member.name == MANIFEST:
@@ -312,17 +354,14 @@ def _extract_checked(archive, manifest: dict, path: Path, scratch: Path) -> dict
                     "damaged, nothing was restored"
                 )
             seen.add(member.name)
+            stage.advance()
     except (tarfile.TarError, OSError, EOFError) as error:
         raise BackupError(f"{path}: the archive is damaged ({error})") from None
-    missing = sorted(set(expected) - seen)
-    if missing:
-        what = DATA if DATA in missing else missing[0]
-        raise BackupError(f"{path}: {what} is missing from the archive")
-    return media
 
 
-def _write_media(media: dict, written: list) -> None:
+def _write_media(media: dict, written: list, stage) -> None:
     for name, source in media.items():
+        stage.advance()
         if default_storage.exists(name):
             with default_storage.open(name, "rb") as current:
                 same = _sha256_of(current) == _sha256_of_path(source)
@@ -341,7 +380,40 @@ def _sha256_of_path(path: Path) -> str:
         return _sha256_of(file)
 
 
-def restore_backup(path, *, force: bool = False) -> Summary:
+def verify_backup(path, *, progress=silent) -> Summary:
+    """Check an archive as ``restore`` would, writing nothing to the database.
+
+    Every member against the manifest's size and hash, and every row of the
+    data readable, with as many rows per model as the manifest says.
+    """
+    path = Path(path)
+    with _open_archive(path) as archive:
+        manifest = _read_manifest(archive, path)
+        with tempfile.TemporaryDirectory() as scratch:
+            scratch = Path(scratch)
+            media = _extract_checked(archive, manifest, path, scratch, progress)
+            counts: dict = {}
+            with open(scratch / DATA, encoding="utf-8") as data:
+                for number, line in enumerate(data, 1):
+                    try:
+                        label = json.loads(line)["model"]
+                    except (ValueError, KeyError, TypeError):
+                        raise BackupError(
+                            f"{path}: row {number} of {DATA} is not a serialised row"
+                        ) from None
+                    counts[label] = counts.get(label, 0) + 1
+    expected = {label: n for label, n in manifest.get("counts", {}).items() if n}
+    if counts != expected:
+        raise BackupError(
+            f"{path}: the rows in {DATA} differ from the manifest's counts"
+        )
+    summary = Summary(path=path, counts=counts)
+    summary.media_files = len(media)
+    summary.media_bytes = sum(manifest["files"][MEDIA + name]["size"] for name in media)
+    return summary
+
+
+def restore_backup(path, *, force: bool = False, progress=silent) -> Summary:
     """Load the archive at ``path``: all of it, or nothing."""
     from articles import search
     from articles.models import Article
@@ -357,13 +429,16 @@ def restore_backup(path, *, force: bool = False) -> Summary:
             )
         with tempfile.TemporaryDirectory() as scratch:
             scratch = Path(scratch)
-            media = _extract_checked(archive, manifest, path, scratch)
+            media = _extract_checked(archive, manifest, path, scratch, progress)
             written: list = []
             try:
                 with transaction.atomic():
                     call_command("loaddata", str(scratch / DATA), verbosity=0)
                     search.rebuild()
-                    _write_media(media, written)
+                    with progress(
+                        "Writing media", total=len(media), unit="files"
+                    ) as stage:
+                        _write_media(media, written, stage)
             except BaseException as error:
                 for name in written:
                     default_storage.delete(name)

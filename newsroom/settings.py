@@ -5,7 +5,6 @@ in environment variables (see README.md). Nothing here reads a secret from the
 repository.
 """
 
-import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -14,27 +13,21 @@ from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.env import (
+    env_bool,
+    env_choice,
+    env_int,
+    env_list,
+    env_prefixed,
+    env_str,
+)
+
 BASE_DIR = Path(__file__).resolve().parent.parent
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_list(name: str, default: str = "") -> list[str]:
-    return [
-        item.strip()
-        for item in os.environ.get(name, default).split(",")
-        if item.strip()
-    ]
 
 
 DEBUG = env_bool("DEBUG", False)
 
-SECRET_KEY = os.environ.get("SECRET_KEY", "")
+SECRET_KEY = env_str("SECRET_KEY", "")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured(
@@ -66,6 +59,8 @@ INSTALLED_APPS = [
     "companies",
     "articles",
     "newsletter",
+    # An email service's API and its signed reports (newsletter/provider.py).
+    "anymail",
     # Login throttling (newsroom/security.py explains the choice).
     "axes",
 ]
@@ -121,8 +116,8 @@ WSGI_APPLICATION = "newsroom.wsgi.application"
 # --- Database -------------------------------------------------------------
 # SQLite under var/ needs nothing installed; production sets DATABASE_URL to
 # PostgreSQL (postgres://user:pass@host:5432/name).
-VAR_DIR = Path(os.environ.get("VAR_DIR", BASE_DIR / "var"))
-if not os.environ.get("DATABASE_URL"):
+VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
+if not env_str("DATABASE_URL"):
     VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 
@@ -132,17 +127,17 @@ def database(url: str) -> dict:
         # Persistent connections save a PostgreSQL connection set-up (a few
         # ms, a process on the server) on every request; the health check
         # before each reuse drops one the server has closed.
-        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "60"))
+        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, unit="seconds")
         # Fail a request (and /healthz) quickly when the server is away.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
     else:
-        config["CONN_MAX_AGE"] = int(os.environ.get("CONN_MAX_AGE", "0"))
+        config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 0, unit="seconds")
     return config
 
 
 DATABASES = {
     "default": database(
-        os.environ.get("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
+        env_str("DATABASE_URL") or f"sqlite:///{VAR_DIR / 'newsroom.sqlite3'}"
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -154,7 +149,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     )
 # An optional read replica for anonymous public pages (newsroom/db_routers.py);
 # tests treat it as the same database.
-DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+DATABASE_REPLICA_URL = env_str("DATABASE_REPLICA_URL", "")
 if DATABASE_REPLICA_URL:
     DATABASES["replica"] = {
         **database(DATABASE_REPLICA_URL),
@@ -169,13 +164,13 @@ if DATABASE_REPLICA_URL:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache ----------------------------------------------------------------
-REDIS_URL = os.environ.get("REDIS_URL", "")
+REDIS_URL = env_str("REDIS_URL", "")
 if REDIS_URL:
     CACHES = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
-            "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "newsroom"),
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "newsroom"),
             # A Redis that stops answering fails a request (and /healthz) in
             # seconds instead of holding a worker forever.
             "OPTIONS": {"socket_connect_timeout": 3, "socket_timeout": 3},
@@ -207,15 +202,17 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
-AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5, unit="failed logins")
+AXES_COOLOFF_TIME = timedelta(
+    minutes=env_int("AXES_COOLOFF_MINUTES", 15, unit="minutes")
+)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_VERBOSE = False
 # Behind a reverse proxy or CDN, the client's address is in X-Forwarded-For:
 # say how many proxies to trust (0 = use the connection's address).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
+AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, unit="proxies") or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (
     ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
     if AXES_IPWARE_PROXY_COUNT
@@ -244,10 +241,10 @@ USE_TZ = True
 
 # --- Static and media -----------------------------------------------------
 STATIC_URL = "/static/"
-STATIC_ROOT = Path(os.environ.get("STATIC_ROOT", BASE_DIR / "staticfiles"))
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 STATICFILES_DIRS = [BASE_DIR / "static"]
-MEDIA_URL = os.environ.get("MEDIA_URL", "/media/")
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_URL = env_str("MEDIA_URL", "/media/")
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 # Django serves MEDIA_ROOT itself only when SERVE_MEDIA is on (the default with
 # DEBUG); in production the web server or a CDN serves it, or it lives in S3
 # (README, "Running in production").
@@ -267,16 +264,16 @@ STORAGES = {
 # django-storages when a bucket is named, so app servers share no disk.
 # Credentials come the usual boto3 way (AWS_ACCESS_KEY_ID and
 # AWS_SECRET_ACCESS_KEY, or the machine's role), never from this file.
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+AWS_STORAGE_BUCKET_NAME = env_str("AWS_STORAGE_BUCKET_NAME", "")
 if AWS_STORAGE_BUCKET_NAME:
-    AWS_S3_CUSTOM_DOMAIN = os.environ.get("AWS_S3_CUSTOM_DOMAIN", "")
-    AWS_LOCATION = os.environ.get("AWS_LOCATION", "").strip("/")
+    AWS_S3_CUSTOM_DOMAIN = env_str("AWS_S3_CUSTOM_DOMAIN")
+    AWS_LOCATION = env_str("AWS_LOCATION", "").strip("/")
     STORAGES["default"] = {
         "BACKEND": "storages.backends.s3.S3Storage",
         "OPTIONS": {
             "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "endpoint_url": env_str("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": env_str("AWS_S3_REGION_NAME") or None,
             "custom_domain": AWS_S3_CUSTOM_DOMAIN or None,
             "location": AWS_LOCATION,
             # Media is public: plain URLs that pages, feeds, e-mails and a
@@ -288,7 +285,7 @@ if AWS_STORAGE_BUCKET_NAME:
             "object_parameters": {"CacheControl": "public, max-age=86400"},
         },
     }
-    if AWS_S3_CUSTOM_DOMAIN and "MEDIA_URL" not in os.environ:
+    if AWS_S3_CUSTOM_DOMAIN and not env_str("MEDIA_URL"):
         # The sanitiser keeps body images only under MEDIA_URL.
         MEDIA_URL = f"https://{AWS_S3_CUSTOM_DOMAIN}/" + (
             f"{AWS_LOCATION}/" if AWS_LOCATION else ""
@@ -297,7 +294,9 @@ if AWS_STORAGE_BUCKET_NAME:
 # Uploads: refuse large bodies before reading them into memory.
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
-MAX_IMAGE_UPLOAD_BYTES = int(os.environ.get("MAX_IMAGE_UPLOAD_MB", "10")) * 1024 * 1024
+MAX_IMAGE_UPLOAD_BYTES = (
+    env_int("MAX_IMAGE_UPLOAD_MB", 10, unit="megabytes") * 1024 * 1024
+)
 # Issue 9: a file past the limit is dropped as it arrives, never stored whole
 # (newsroom/uploads.py); an image may have at most this many pixels, width ×
 # height × frames (articles/validators.py), below Pillow's 89.5 million.
@@ -306,7 +305,7 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
-MAX_IMAGE_PIXELS = int(os.environ.get("MAX_IMAGE_PIXELS", "40000000"))
+MAX_IMAGE_PIXELS = env_int("MAX_IMAGE_PIXELS", 40000000, unit="pixels")
 
 # --- Security -------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -322,7 +321,7 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", True)
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31536000, unit="seconds")
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 
@@ -359,71 +358,79 @@ SECURITY_CONTACTS = env_list("SECURITY_CONTACTS", "mailto:security@newsroom.exam
 # How long browsers and a CDN may keep a public page, and serve it stale while
 # fetching a fresh copy. Short, so a scheduled article appears within a minute
 # of its publish time without anything being purged.
-PUBLIC_CACHE_SECONDS = int(os.environ.get("PUBLIC_CACHE_SECONDS", "60"))
-PUBLIC_STALE_SECONDS = int(os.environ.get("PUBLIC_STALE_SECONDS", "300"))
+PUBLIC_CACHE_SECONDS = env_int("PUBLIC_CACHE_SECONDS", 60, unit="seconds")
+PUBLIC_STALE_SECONDS = env_int("PUBLIC_STALE_SECONDS", 300, unit="seconds")
 # The server-side page cache (newsroom/pagecache.py): anonymous public pages
 # kept until a commit changes what readers see, or the next scheduled
 # publication (PAGE_CACHE_NEXT_CHANGE says when). PAGE_CACHE=0 turns it off
 # (the benchmarks' cold runs). PAGE_CACHE_SECONDS bounds how long an entry
 # lives should a change ever fail to reach the cache.
-PAGE_CACHE = os.environ.get("PAGE_CACHE", "1") != "0"
-PAGE_CACHE_ALIAS = os.environ.get("PAGE_CACHE_ALIAS", "default")
-PAGE_CACHE_SECONDS = int(os.environ.get("PAGE_CACHE_SECONDS", "21600"))
+PAGE_CACHE = env_bool("PAGE_CACHE", True)
+PAGE_CACHE_ALIAS = env_str("PAGE_CACHE_ALIAS", "default")
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 21600, unit="seconds")
 PAGE_CACHE_NEXT_CHANGE = "articles.editing.next_publication"
 # Each process keeps a copy of the pages it served last, up to this many
 # bytes, so a hit reads only the generation from Redis.
-PAGE_CACHE_LOCAL_BYTES = int(os.environ.get("PAGE_CACHE_LOCAL_BYTES", "8000000"))
-NEWSROOM_NAME = os.environ.get("NEWSROOM_NAME", "新聞室財經")
+PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 8000000, unit="bytes")
+NEWSROOM_NAME = env_str("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
-PREVIEW_LINK_DEFAULT_HOURS = int(os.environ.get("PREVIEW_LINK_DEFAULT_HOURS", "72"))
+PREVIEW_LINK_DEFAULT_HOURS = env_int("PREVIEW_LINK_DEFAULT_HOURS", 72, unit="hours")
 # The Simplified edition (newsroom/editions.py): how long converted pages and
 # text stay in the cache. Keys are hashes of the Traditional text, so an edit
 # makes a new key and nothing needs invalidating; 30 days.
-EDITION_CACHE_TIMEOUT = int(os.environ.get("EDITION_CACHE_TIMEOUT", "2592000"))
+EDITION_CACHE_TIMEOUT = env_int("EDITION_CACHE_TIMEOUT", 2592000, unit="seconds")
 
 # The public site's address, for links in emails (which have no request).
-SITE_URL = os.environ.get("SITE_URL", "http://localhost:8000")
+SITE_URL = env_str("SITE_URL", "http://localhost:8000")
 
 # --- Email and the newsletter ------------------------------------------------
 # SMTP in production (EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 # EMAIL_HOST_PASSWORD, EMAIL_USE_TLS); the console in development. Tests use
 # Django's locmem backend (pytest-django sets it).
-EMAIL_BACKEND = os.environ.get(
+EMAIL_BACKEND = env_str(
     "EMAIL_BACKEND",
     "django.core.mail.backends.console.EmailBackend"
     if DEBUG
     else "django.core.mail.backends.smtp.EmailBackend",
 )
-EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
-EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
-EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
-EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
+EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
-EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", "30"))
-DEFAULT_FROM_EMAIL = os.environ.get(
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30, unit="seconds")
+DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "新聞室財經 <newsletter@newsroom.example>"
 )
-SERVER_EMAIL = os.environ.get("SERVER_EMAIL", "alerts@newsroom.example")
+SERVER_EMAIL = env_str("SERVER_EMAIL", "alerts@newsroom.example")
+# Or an email service through django-anymail: EMAIL_BACKEND names its backend
+# (anymail.backends.amazon_ses.EmailBackend, anymail.backends.postmark.
+# EmailBackend, ...), and every ANYMAIL_<NAME> variable becomes anymail's
+# <NAME> setting: ANYMAIL_POSTMARK_SERVER_TOKEN, ANYMAIL_MAILGUN_API_KEY,
+# ANYMAIL_MAILGUN_WEBHOOK_SIGNING_KEY, ANYMAIL_WEBHOOK_SECRET (user:password
+# for the tracking webhooks, which the service calls at /anymail/<service>/
+# tracking/).
+ANYMAIL = env_prefixed("ANYMAIL_")
 # Every newsletter carries the sender's postal address (UEMO, CAN-SPAM).
-NEWSLETTER_POSTAL_ADDRESS = os.environ.get(
+NEWSLETTER_POSTAL_ADDRESS = env_str(
     "NEWSLETTER_POSTAL_ADDRESS",
     "香港中環示例大廈 10 樓 (10/F, Example Tower, Central, Hong Kong)",
 )
 # Mail to this address with the token in the subject unsubscribes (List-Unsubscribe).
-NEWSLETTER_UNSUBSCRIBE_EMAIL = os.environ.get(
+NEWSLETTER_UNSUBSCRIBE_EMAIL = env_str(
     "NEWSLETTER_UNSUBSCRIBE_EMAIL", "unsubscribe@newsroom.example"
 )
-NEWSLETTER_LIST_ID = os.environ.get(
+NEWSLETTER_LIST_ID = env_str(
     "NEWSLETTER_LIST_ID", "Weekly newsletter <weekly.newsroom.example>"
 )
 # Alerts about followed companies are a list of their own (newsletter/alerts.py).
-NEWSLETTER_ALERTS_LIST_ID = os.environ.get(
+NEWSLETTER_ALERTS_LIST_ID = env_str(
     "NEWSLETTER_ALERTS_LIST_ID", "Company alerts <alerts.newsroom.example>"
 )
-NEWSLETTER_CONFIRM_HOURS = int(os.environ.get("NEWSLETTER_CONFIRM_HOURS", "72"))
+NEWSLETTER_CONFIRM_HOURS = env_int("NEWSLETTER_CONFIRM_HOURS", 72, unit="hours")
 # Sign-ups per IP address per hour, counted in the cache.
-NEWSLETTER_SIGNUPS_PER_HOUR = int(os.environ.get("NEWSLETTER_SIGNUPS_PER_HOUR", "5"))
-NEWSLETTER_BATCH_SIZE = int(os.environ.get("NEWSLETTER_BATCH_SIZE", "200"))
+NEWSLETTER_SIGNUPS_PER_HOUR = env_int("NEWSLETTER_SIGNUPS_PER_HOUR", 5, unit="sign-ups")
+NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, unit="messages")
 
 # Called after an article's status change commits, with article_id and action
 # (articles/workflow.py). articles/ must not import newsletter/; this wires
@@ -435,7 +442,8 @@ ARTICLE_TRANSITION_HOOKS = ["newsletter.alerts.article_transitioned"]
 TASKS = {
     "default": {
         "BACKEND": "django_tasks_db.DatabaseBackend"
-        if os.environ.get("TASKS_BACKEND") == "database"
+        if env_choice("TASKS_BACKEND", "immediate", ["immediate", "database"])
+        == "database"
         else "django_tasks.backends.immediate.ImmediateBackend"
     }
 }
@@ -448,7 +456,7 @@ DJANGO_PROSE_EDITOR_DEFAULT_LANGUAGE = "zh-hant"
 
 # JSON lines on stdout in production (newsroom/logging.py), for whatever
 # collects the processes' output; readable lines in development.
-LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
+LOG_FORMAT = env_choice("LOG_FORMAT", "plain" if DEBUG else "json", ["plain", "json"])
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -463,7 +471,12 @@ LOGGING = {
             "formatter": "json" if LOG_FORMAT == "json" else "plain",
         }
     },
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "root": {
+        "handlers": ["console"],
+        "level": env_choice(
+            "LOG_LEVEL", "INFO", ["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"]
+        ).upper(),
+    },
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
     },

@@ -43,6 +43,8 @@ urlpatterns = [
         name="password_reset_complete",
     ),
     path("admin/", admin.site.urls),
+    # An email service's reports (bounces, complaints): newsletter/provider.py.
+    path("anymail/", include("anymail.urls")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Sitemaps and robots.txt: once, at the root.

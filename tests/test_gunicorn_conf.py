@@ -31,7 +31,7 @@ def load(monkeypatch, **env) -> tuple[Config, dict]:
         monkeypatch.setenv(name, value)
     namespace = runpy.run_path(str(CONF))
     config = Config()
-    helpers = {"os", "cpu_count", "default_workers"}
+    helpers = {"os", "cpu_count", "default_workers", "env_int", "env_str"}
     for name, value in namespace.items():
         if name.startswith("__") or name in helpers:
             continue

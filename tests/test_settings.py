@@ -122,3 +122,12 @@ def test_production_static_files_are_hashed_and_compressed(tmp_path):
     assert hashed != "css/site.css" and hashed.startswith("css/site.")
     assert (tmp_path / (hashed + ".gz")).exists()
     assert "articles/article-form.js" in manifest
+
+
+def test_a_bad_number_stops_the_server_with_a_message_naming_the_variable():
+    result = load_settings(DEBUG="1", PAGE_CACHE_SECONDS="6h")
+    assert result.returncode != 0
+    assert (
+        "PAGE_CACHE_SECONDS='6h': expected a whole number of seconds" in result.stderr
+    )
+    assert "ValueError" not in result.stderr

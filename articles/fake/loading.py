@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag, TaggedItem
 
 from companies.models import Company, Ticker
+from newsroom.progress import SILENT
 
 from ..models import Article, ArticleAuthor, Author
 from ..search.analysis import is_cjk
@@ -111,8 +112,9 @@ def populate(
     batch_size: int = BATCH_SIZE,
     workers: int | None = None,
     report=lambda line: None,
+    progress=SILENT,
 ) -> Summary:
-    """Write generated content; ``report`` receives progress lines.
+    """Write generated content; ``report`` receives a line, ``progress`` the articles.
 
     Refuses (FakeContentError) a database that has articles unless ``append``,
     and counts that cannot work; nothing is written then.
@@ -165,21 +167,12 @@ def populate(
             vendor=connection.vendor,
         )
         article_type = ContentType.objects.get_for_model(Article).pk
-        last_report = time.perf_counter()
+        progress.total = articles
         for made, indexing in _made_batches(maker, articles, batch_size, workers):
+            before = summary.articles
             _write(made, summary, article_type)
             summary.analysis_seconds += indexing
-            now = time.perf_counter()
-            if now - last_report >= 5 or summary.articles == articles:
-                last_report = now
-                report(
-                    _("%(done)s of %(total)s articles, %(rate)s a second")
-                    % {
-                        "done": f"{summary.articles:,}",
-                        "total": f"{articles:,}",
-                        "rate": f"{summary.articles / (now - started):,.0f}",
-                    }
-                )
+            progress.advance(summary.articles - before)
         _analyze()
     summary.seconds = time.perf_counter() - started
     return summary

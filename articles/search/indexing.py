@@ -85,27 +85,47 @@ def index_articles(article_ids: Iterable[int] | None = None) -> int:
     return count
 
 
-def _batches(article_ids) -> Iterator[list]:
+def _batches(article_ids, *, after: int = 0, size: int = BATCH_SIZE) -> Iterator[list]:
     queryset = _articles().order_by("pk")
     if article_ids is not None:
         queryset = queryset.filter(pk__in=list(article_ids))
-    last = 0
+    last = after
     while True:
-        batch = list(queryset.filter(pk__gt=last)[:BATCH_SIZE])
+        batch = list(queryset.filter(pk__gt=last)[:size])
         if not batch:
             return
         yield batch
         last = batch[-1].pk
 
 
-def rebuild() -> int:
-    """Drop and rebuild the whole index; returns the number of articles."""
-    from articles.models import SearchDocument
+def count_after(after: int = 0) -> int:
+    """How many articles a rebuild starting after pk ``after`` has to index."""
+    from articles.models import Article
 
+    return Article.objects.filter(pk__gt=after).count()
+
+
+def rebuild_batches(*, after: int = 0, size: int = BATCH_SIZE) -> Iterator[tuple]:
+    """Rebuild the index batch by batch, each committed as it is written.
+
+    Yields (articles in the batch, last article pk) after each commit, so an
+    interrupted rebuild resumes with ``after`` = the last pk it reported.
+    Documents are replaced in place: search answers all along, from the old
+    analysis for the articles not reached yet. The database's own index is
+    rebuilt from the documents at the end (FTS5 on SQLite; nothing to do on
+    PostgreSQL).
+    """
+    for batch in _batches(None, after=after, size=size):
+        with transaction.atomic():
+            get_backend().write([document_for(article) for article in batch])
+        yield len(batch), batch[-1].pk
     with transaction.atomic():
-        SearchDocument.objects.all().delete()
         get_backend().rebuild()
-        return index_articles()
+
+
+def rebuild(*, after: int = 0) -> int:
+    """Rebuild the whole index (in committed batches); returns how many articles."""
+    return sum(count for count, _last in rebuild_batches(after=after))
 
 
 # --- renames --------------------------------------------------------------------

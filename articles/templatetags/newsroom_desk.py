@@ -2,8 +2,10 @@
 
 from django import template
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from articles import dashboard, quick_actions, scheduling
+from articles import dashboard, desk_charts, quick_actions, scheduling
+from newsroom import charts
 
 register = template.Library()
 
@@ -12,6 +14,14 @@ register = template.Library()
 def nr_dashboard(context):
     """The dashboard of the person viewing the admin's index page."""
     return dashboard.build(context["request"].user, now=timezone.now())
+
+
+@register.simple_tag
+def nr_published_chart():
+    """Articles published per day over the last 30 days, as a figure."""
+    return charts.figure(
+        desk_charts.published_per_day(now=timezone.now()), column_heading=_("Day")
+    )
 
 
 @register.simple_tag(takes_context=True)

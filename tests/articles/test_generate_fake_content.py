@@ -45,7 +45,7 @@ def test_counts_and_the_final_report(generated):
     assert Company.objects.count() == 30
     assert Author.objects.count() == 6
     assert Tag.objects.count() == 40
-    assert "80 of 80 articles" in generated
+    assert "Writing articles: 80 articles in" in generated
     assert re.search(r"Wrote 80 articles \(.*\) in [\d.]+ s\.", generated)
     assert "Seed 11" in generated
 

@@ -94,9 +94,10 @@ def test_company_page_shows_coverage_by_month_live_only(client):
     make_article(headline="草稿不算").companies.add(company)
 
     html = client.get(company.get_absolute_url()).content.decode()
-    timeline = html.split('class="timeline-list"')[1].split("</ol>")[0]
-    assert timeline.index("2026年10月") < timeline.index("2026年9月")
-    assert 'datetime="2026-10"' in timeline and 'datetime="2026-09"' in timeline
-    assert '<meter min="0" max="2" value="2"' in timeline
-    assert '<meter min="0" max="2" value="1"' in timeline
+    timeline = html.split('id="chart-coverage"')[1].split("</figure>")[0]
+    assert '<svg class="nr-chart-svg"' in timeline and "<script" not in timeline
+    # Oldest first, in the table beside the chart: Hong Kong months.
+    assert timeline.index("2026年9月") < timeline.index("2026年10月")
+    assert '<th scope="row">2026年9月</th><td>1</td>' in timeline
+    assert '<th scope="row">2026年10月</th><td>2</td>' in timeline
     assert f'href="/feeds/companies/{company.slug}/rss/"' in html

@@ -4,6 +4,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.core import mail
 from django.urls import reverse
 
 from articles.models import Article
@@ -276,3 +277,25 @@ def test_an_editor_unsubscribes_someone_and_the_event_says_so(desk):
     assert reader.status == Subscriber.Status.UNSUBSCRIBED
     event = reader.events.get()
     assert event.method == SubscriptionEvent.Method.ADMIN
+
+
+def test_send_a_proof_to_me_sends_both_editions_to_the_editor_only(client, issue):
+    editor = make_editor(email="desk@news.example")
+    client.force_login(editor)
+    Subscriber.objects.create(email="reader@example.com", status="active")
+    page = client.get(change_url(issue)).content.decode()
+    assert "Send a proof to me" in page or "寄一份校樣給我" in page
+    url = reverse("admin:newsletter_issue_proof", args=[issue.pk])
+    response = client.post(url, follow=True)
+    assert [m.to for m in mail.outbox] == [["desk@news.example"]] * 2
+    assert "desk@news.example" in response.content.decode()
+    assert not Delivery.objects.exists()
+    assert Issue.objects.get(pk=issue.pk).status == Issue.Status.DRAFT
+
+
+def test_a_proof_needs_an_address_on_the_account(client, issue):
+    client.force_login(make_editor(email=""))
+    url = reverse("admin:newsletter_issue_proof", args=[issue.pk])
+    client.post(url)
+    assert mail.outbox == []
+    assert client.get(url).status_code == 405  # POST only

@@ -12,23 +12,41 @@ Refuses a database that already has articles unless ``--append``.
 
 import time
 
-from django.core.management.base import BaseCommand, CommandError
-from django.utils.translation import gettext as _
+from django.core.management.base import CommandError
 
 from articles.fake import loading
+from articles.models import Article
+from newsroom.progress import LongCommand
 
 
-class Command(BaseCommand):
+class Command(LongCommand):
     help = (
         "Fill the database with generated articles, companies, tags and authors, "
         "in bulk, search index included."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("--articles", type=int, default=1000)
-        parser.add_argument("--companies", type=int, default=200)
-        parser.add_argument("--tags", type=int, default=200)
-        parser.add_argument("--authors", type=int, default=20)
+        parser.add_argument(
+            "--articles",
+            type=int,
+            default=1000,
+            help="Articles to write (default %(default)s).",
+        )
+        parser.add_argument(
+            "--companies",
+            type=int,
+            default=200,
+            help="Companies to make, each with tickers (default %(default)s).",
+        )
+        parser.add_argument(
+            "--tags", type=int, default=200, help="Tags to make (default %(default)s)."
+        )
+        parser.add_argument(
+            "--authors",
+            type=int,
+            default=20,
+            help="Authors to make (default %(default)s).",
+        )
         parser.add_argument(
             "--seed",
             type=int,
@@ -47,20 +65,30 @@ class Command(BaseCommand):
             action="store_true",
             help="Add to a database that already has articles.",
         )
+        parser.add_argument(
+            "--dry-run",
+            action="store_true",
+            help="Check the counts and the database, say what would be written; "
+            "write nothing.",
+        )
 
     def handle(self, *args, **options):
+        if options["dry_run"]:
+            return self.dry_run(options)
         started = time.perf_counter()
         try:
-            summary = loading.populate(
-                articles=options["articles"],
-                companies=options["companies"],
-                tags=options["tags"],
-                authors=options["authors"],
-                seed=options["seed"],
-                append=options["append"],
-                workers=options["workers"],
-                report=self.stdout.write,
-            )
+            with self.progress("Writing articles", unit="articles") as progress:
+                summary = loading.populate(
+                    articles=options["articles"],
+                    companies=options["companies"],
+                    tags=options["tags"],
+                    authors=options["authors"],
+                    seed=options["seed"],
+                    append=options["append"],
+                    workers=options["workers"],
+                    report=self.stdout.write if self.verbosity else lambda line: None,
+                    progress=progress,
+                )
         except loading.FakeContentError as error:
             raise CommandError(str(error)) from error
         seconds = time.perf_counter() - started
@@ -68,19 +96,26 @@ class Command(BaseCommand):
             f"{status} {count:,}" for status, count in sorted(summary.statuses.items())
         )
         self.stdout.write(
-            _(
-                "Wrote %(articles)s articles (%(statuses)s; %(characters)s million "
-                "characters of body) in %(seconds)s s. Search index: analysis "
-                "%(analysis)s s of CPU, writing %(index)s s. Seed %(seed)s: pass "
-                "--seed %(seed)s to make the same content again."
-            )
-            % {
-                "articles": f"{summary.articles:,}",
-                "statuses": statuses,
-                "characters": f"{summary.characters / 1e6:.1f}",
-                "seconds": f"{seconds:.1f}",
-                "analysis": f"{summary.analysis_seconds:.1f}",
-                "index": f"{summary.index_seconds:.1f}",
-                "seed": summary.seed,
-            }
+            f"Wrote {summary.articles:,} articles ({statuses}; "
+            f"{summary.characters / 1e6:.1f} million characters of body) in "
+            f"{seconds:.1f} s. Search index: analysis {summary.analysis_seconds:.1f} s "
+            f"of CPU, writing {summary.index_seconds:.1f} s. Seed {summary.seed}: "
+            f"pass --seed {summary.seed} to make the same content again."
         )
+
+    def dry_run(self, options):
+        counts = {
+            name: options[name] for name in ("articles", "companies", "tags", "authors")
+        }
+        try:
+            loading.check_counts(**counts)
+        except loading.FakeContentError as error:
+            raise CommandError(str(error)) from error
+        existing = Article.objects.count()
+        if existing and not options["append"]:
+            raise CommandError(
+                f"The database already has {existing:,} articles: pass --append "
+                "to add to it."
+            )
+        made = ", ".join(f"{count:,} {name}" for name, count in counts.items())
+        self.stdout.write(f"Dry run, nothing written: would make {made}.")

@@ -6,22 +6,49 @@ what was dropped, and a summary table per file. Exits non-zero when any file
 failed. The work is done by articles/importing/storing.py, as in the admin.
 """
 
+from pathlib import Path
+
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from articles.importing import decoding
 from articles.importing.report import render_text
-from articles.importing.storing import ImportOptions, import_paths
+from articles.importing.storing import SKIPPED_NAMES, ImportOptions, import_paths
+from newsroom.progress import LongCommand
 
 
-class Command(BaseCommand):
+def _one_by_one(paths) -> list[str]:
+    """The files ``import_paths`` would read, one by one, so progress can count
+    them; an empty folder stays itself (the importer reports it)."""
+    listed = []
+    for raw in paths:
+        path = Path(raw)
+        files = []
+        if path.is_dir():
+            files = sorted(
+                str(p)
+                for p in path.rglob("*")
+                if p.is_file()
+                and not p.name.startswith(".")
+                and p.name not in SKIPPED_NAMES
+            )
+        listed += files or [raw]
+    return listed
+
+
+class Command(LongCommand):
     help = (
         "Import raw copy (CMS exports, scraped pages, wire stories, press "
         "releases) as drafts. Safe to run again: copy already imported is skipped."
     )
 
     def add_arguments(self, parser):
-        parser.add_argument("paths", nargs="+", metavar="PATH")
+        parser.add_argument(
+            "paths",
+            nargs="+",
+            metavar="PATH",
+            help="Files or folders (read recursively, in name order) of raw copy.",
+        )
         parser.add_argument(
             "--dry-run",
             action="store_true",
@@ -68,7 +95,12 @@ class Command(BaseCommand):
             user=user,
             max_bytes=decoding.max_bytes(options["max_size"]),
         )
-        reports = import_paths(options["paths"], import_options)
+        files = _one_by_one(options["paths"])
+        reports = []
+        with self.progress("Importing", total=len(files), unit="files") as progress:
+            for path in files:
+                reports += import_paths([path], import_options)
+                progress.advance()
         self.stdout.write(render_text(reports, verbose=options["verbosity"] >= 1))
         failed = [report for report in reports if report.failed]
         if failed:

@@ -1,11 +1,12 @@
 """``manage.py load_companies FILE.csv``: create or update companies from a CSV."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
 from companies.loading import COLUMNS, BadFile, load
+from newsroom.progress import LongCommand
 
 
-class Command(BaseCommand):
+class Command(LongCommand):
     help = (
         f"Load companies and tickers from a CSV file (header: {','.join(COLUMNS)}; "
         "aliases separated by |). A file with bad rows imports nothing unless "
@@ -29,7 +30,12 @@ class Command(BaseCommand):
         try:
             with open(file, "rb") as handle:
                 data = handle.read()
-            result = load(data, skip_bad_rows=skip_bad_rows, dry_run=dry_run)
+            result = load(
+                data,
+                skip_bad_rows=skip_bad_rows,
+                dry_run=dry_run,
+                progress=self.progress,
+            )
         except (OSError, BadFile) as error:
             raise CommandError(f"{file}: {error}") from error
         listing = "\n".join(f"  {error}" for error in result.errors)
