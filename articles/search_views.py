@@ -30,7 +30,7 @@ def for_results(queryset):
 
 def search_page(request):
     raw = request.GET.get("q", "")
-    query = search.parse_query(raw)
+    query = search.parse_typed_query(raw)
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
     # Any article published may match; the filter form names companies,
     # authors and tags; snippets come from each result (recorded as loaded).

@@ -13,7 +13,7 @@ from .tickers import (
     InvalidTicker,
     normalise_exchange,
     normalise_symbol,
-    parse_ticker,
+    ticker_candidates,
 )
 
 
@@ -80,12 +80,24 @@ class Company(models.Model):
 
 class TickerQuerySet(models.QuerySet):
     def lookup(self, text: str):
-        """The ticker written ``text`` in any accepted spelling, or None."""
-        try:
-            parsed = parse_ticker(text)
-        except InvalidTicker:
+        """The ticker a person means by ``text`` in any spelling they type
+        (tickers.ticker_candidates), or None; a bare number is a code only if
+        a company has it, the likeliest listing first."""
+        candidates = ticker_candidates(text)
+        if not candidates:
             return None
-        return self.filter(exchange=parsed.exchange, symbol=parsed.symbol).first()
+        query = models.Q()
+        for candidate in candidates:
+            query |= models.Q(exchange=candidate.exchange, symbol=candidate.symbol)
+        found = {(t.exchange, t.symbol): t for t in self.filter(query)}
+        return next(
+            (
+                found[key]
+                for key in ((c.exchange, c.symbol) for c in candidates)
+                if key in found
+            ),
+            None,
+        )
 
 
 class Ticker(models.Model):
