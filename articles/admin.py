@@ -19,13 +19,13 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset.media import Media
 
 from companies.models import Company
+from newsroom.display import hk_datetime, person_name
 
 from . import (
     company_links,
@@ -184,7 +184,7 @@ STATUS_COLOURS = {
 
 
 def _when(value):
-    return date_format(timezone.localtime(value), "Y年n月j日 H:i") if value else "—"
+    return hk_datetime(value) if value else "—"
 
 
 @admin.register(Article)
@@ -226,9 +226,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         "publish_time_hk",
         "first_published_hk",
         "version",
-        "created_by",
-        "updated_by",
-        "updated_at",
+        "created_by_name",
+        "updated_by_name",
+        "updated_at_hk",
     ]
     fieldsets = [
         (
@@ -255,9 +255,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                     "publish_time_hk",
                     "first_published_hk",
                     "version",
-                    "created_by",
-                    "updated_by",
-                    "updated_at",
+                    "created_by_name",
+                    "updated_by_name",
+                    "updated_at_hk",
                 ]
             },
         ),
@@ -307,6 +307,18 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             _when(obj.publish_at),
             countdown,
         )
+
+    @admin.display(description=_("created by"))
+    def created_by_name(self, obj):
+        return person_name(obj.created_by) or "—"
+
+    @admin.display(description=_("last saved by"))
+    def updated_by_name(self, obj):
+        return person_name(obj.updated_by) or "—"
+
+    @admin.display(description=_("last saved"))
+    def updated_at_hk(self, obj):
+        return _when(obj.updated_at)
 
     @admin.display(description=_("publish time"))
     def publish_time_hk(self, obj):

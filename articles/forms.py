@@ -2,8 +2,9 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.display import hk_datetime, person_name
 
 from . import scheduling, tagging, workflow
 from .models import Article
@@ -103,12 +104,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.instance.version = version
             return
         self.stale_current = current
-        who = (
-            current.updated_by.get_full_name() or current.updated_by.get_username()
-            if current.updated_by
-            else _("someone")
-        )
-        when = date_format(timezone.localtime(current.updated_at), "Y年n月j日 H:i")
+        who = person_name(current.updated_by) if current.updated_by else _("someone")
+        when = hk_datetime(current.updated_at)
         # The next save is then based on the newest version: having seen the
         # message and merged, the person can save on purpose.
         data = self.data.copy()

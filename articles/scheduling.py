@@ -16,6 +16,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import display
+
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 # A time typed in the current minute is not "in the past": the minute a
 # datetime-local input shows has already begun.
@@ -42,11 +44,10 @@ def in_hong_kong(value: datetime) -> datetime:
 
 
 def hk_time(value: datetime | None) -> str:
-    """ "2026年12月3日 09:30 Hong Kong time (HKT)" (the zone named, translated)."""
+    """ "2026年12月3日 09:30 HKT" (newsroom.display, as everywhere)."""
     if value is None:
         return "—"
-    when = date_format(in_hong_kong(value), "Y年n月j日 H:i")
-    return gettext("%(when)s Hong Kong time (HKT)") % {"when": when}
+    return display.hk_datetime(value)
 
 
 def start_of_day(now: datetime) -> datetime:

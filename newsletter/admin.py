@@ -24,6 +24,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from newsroom.display import hk_datetime, person_name
 
 from . import composing, rendering, subscribing, tokens
 from .messages import HeaderInjection, refuse_line_breaks
@@ -100,7 +101,7 @@ class IssuePickInline(admin.TabularInline):
             return "—"
         if not pick.article.is_live:
             return _("not live: left out of the email")
-        return pick.article.publish_at
+        return hk_datetime(pick.article.publish_at)
 
     def _editable(self, obj):
         return not _is_locked(obj)
@@ -428,7 +429,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             subscribing.unsubscribe(
                 subscriber,
                 method=SubscriptionEvent.Method.ADMIN,
-                detail=f"by {request.user.get_username()}",
+                detail=f"by {person_name(request.user)}",
             )
             for subscriber in queryset
         )

@@ -112,6 +112,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
             ],
+            # |person and |hkt: one way to write names and times, everywhere.
+            "builtins": ["newsroom.templatetags.newsroom_display"],
         },
     },
 ]

@@ -43,7 +43,7 @@ def test_goes_live_in_nothing_without_a_time():
 
 def test_hk_time_names_the_zone_whatever_the_value_zone():
     at = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
-    assert hk_time(at) == "2026年12月3日 09:30 Hong Kong time (HKT)"
+    assert hk_time(at) == "2026年12月3日 09:30 HKT"
 
 
 def test_datetime_local_input_is_read_as_hong_kong_time():
