@@ -78,6 +78,7 @@ class IssuePickInline(admin.TabularInline):
         if db_field.name == "article":
             kwargs["widget"] = LiveArticleSelect(db_field, self.admin_site)
             kwargs["queryset"] = Article.objects.live()
+            kwargs["label"] = _("article")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
