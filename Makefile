@@ -71,6 +71,7 @@ test-only: install
 # Regenerate the translation catalogues (needs GNU gettext).
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore=.venv --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l zh_Hant -l zh_Hans --ignore=.venv --ignore=tests --ignore=staticfiles --ignore=node_modules
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 clean:
