@@ -98,7 +98,12 @@ def test_editor_schedules_with_a_preset_button(clock, editor_client):
             html,
         )
     }
-    assert values == {"open": "2026-12-04T09:30", "midday": "2026-12-03T12:00"}
+    assert values == {
+        "open": "2026-12-04T09:30",
+        "midday": "2026-12-03T12:00",
+        "afternoon": "2026-12-03T13:00",
+        "close": "2026-12-03T16:10",
+    }
 
     quick(editor_client, article, "schedule", preset_at=values["midday"], at="")
 
