@@ -96,6 +96,16 @@ class CompanyAdmin(admin.ModelAdmin):
                 ]
         return kwargs
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        company = form.instance
+        # A new company with no English name takes its address from the
+        # ticker typed with it (saved only now, after the company).
+        if not change and not form.cleaned_data.get("slug") and not company.name_en:
+            if (ticker := company.tickers.order_by("pk").first()) is not None:
+                company.slug = company._unique_slug(ticker)
+                company.save(update_fields=["slug"])
+
     def get_queryset(self, request):
         return (
             super()

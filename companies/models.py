@@ -1,10 +1,13 @@
 """Listed companies and their tickers."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from newsroom.fields import LinesField
 
@@ -55,17 +58,32 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, ticker=None, **kwargs):
+        """``ticker``: the listing a new company comes with, for its slug when
+        it has no English name (its Ticker rows are saved after it)."""
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = self._unique_slug(ticker)
         self.aliases = [a.strip() for a in self.aliases or [] if str(a).strip()]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:detail", kwargs={"slug": self.slug})
 
-    def _unique_slug(self):
-        base = slugify(self.name_en)[:90] or "company"
+    def _unique_slug(self, ticker=None):
+        """An address from the English name, else the primary ticker
+        (``0700-hk``), else the Chinese name in pinyin (``teng-xun-kong-gu``);
+        made once, when the company is first saved, so links keep working."""
+        if ticker is None and self.pk is not None:
+            ticker = self.tickers.order_by("pk").first()
+        base = slugify(self.name_en)[:90]
+        if not base and ticker is not None:
+            base = slugify(f"{ticker.symbol}-{ticker.exchange}")
+        if not base:
+            base = slugify("-".join(lazy_pinyin(self.name, errors="ignore")))[:90]
+        if not base or base == "company":
+            # Neither English, a ticker nor Chinese: a stable stand-in, never
+            # the bare word "company".
+            base = "company-" + hashlib.sha1(self.name.encode()).hexdigest()[:8]
         slug, n = base, 2
         while Company.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
