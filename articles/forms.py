@@ -74,10 +74,18 @@ class ArticleAdminForm(forms.ModelForm):
         self.tag_respellings = []
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+            if self.instance.pk:
+                # In the order typed (taggit's own initial value has no order).
+                self.initial["tags"] = list(self.instance.tags.all())
         # The server's clock, so the browser's check does not trust its own.
         self.fields["workflow_at"].widget.attrs["data-now"] = str(
             int(timezone.now().timestamp() * 1000)
         )
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "tags" in self.cleaned_data:
+            tagging.keep_typed_order(self.instance, self.cleaned_data["tags"])
 
     def clean_tags(self):
         # 电动车 typed where 電動車 exists is that tag, not a twin of it.
