@@ -328,6 +328,36 @@ def article_detail(request, pk, slug=None):
     return render_article(request, parts)
 
 
+def author_index(request):
+    """Everyone with a live byline, A to Z, with how many articles each."""
+    caching.lists(caching.LIVE)
+    caching.depends_on("authors")
+    authors = (
+        Author.objects.filter(bylines__article__in=Article.objects.live())
+        .annotate(count=Count("bylines", distinct=True))
+        .order_by("name", "pk")
+    )
+    return render(request, "articles/author_index.html", {"authors": authors})
+
+
+def tag_index(request):
+    """Every tag a live article carries, most used first."""
+    caching.lists(caching.LIVE)
+    caching.depends_on("tags")
+    tags = (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(
+                Article
+            ),
+            taggit_taggeditem_items__object_id__in=Article.objects.live().values("pk"),
+        )
+        .exclude(slug="")
+        .annotate(count=Count("taggit_taggeditem_items"))
+        .order_by("-count", "name")
+    )
+    return render(request, "articles/tag_index.html", {"tags": tags})
+
+
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     caching.lists(caching.author_list(author.pk))

@@ -35,6 +35,7 @@ from .models import (
     Script,
     Subscriber,
     SubscriptionEvent,
+    current_week,
 )
 
 PREVIEW_FORMATS = ("html", "text")
@@ -192,7 +193,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("week", composing.next_week())
+        initial.setdefault("week", current_week())
         return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -233,7 +234,16 @@ class IssueAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         issue = form.instance
         if not change and not issue.picks.exists():
-            composing.fill_with_week(issue)
+            if not composing.fill_with_week(issue):
+                messages.warning(
+                    request,
+                    _(
+                        "No live article was published in %(week)s (Hong Kong "
+                        "time): the issue has no articles. Add them by hand, or "
+                        "delete the issue and pick another week."
+                    )
+                    % {"week": issue.week},
+                )
 
     # --- actions ---------------------------------------------------------------
 

@@ -4,26 +4,41 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from newsletter import composing
-from newsletter.models import Issue
+from newsletter.models import Issue, current_week
 
 
 class Command(BaseCommand):
     help = (
-        "Create the draft issue for an ISO week (default: next week) with the "
-        "subject, preheader and picks pre-filled from the week's live articles. "
-        "An issue that exists is left alone."
+        "Create the draft issue for an ISO week (default: the current week, "
+        "Hong Kong time) with the subject, preheader and picks pre-filled from "
+        "the week's live articles. An issue that exists is left alone; a week "
+        "with no live articles makes no issue unless --allow-empty."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "week", nargs="?", help="ISO week, e.g. 2026-W47 (default: next week)"
+            "week",
+            nargs="?",
+            help="ISO week, e.g. 2026-W47 (default: this week in Hong Kong)",
+        )
+        parser.add_argument(
+            "--allow-empty",
+            action="store_true",
+            help="create the issue even if the week has no live articles yet",
         )
 
-    def handle(self, *args, week=None, **options):
+    def handle(self, *args, week=None, allow_empty=False, **options):
         try:
-            week = composing.parse_week(week or composing.next_week())
+            week = composing.parse_week(week or current_week())
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if not allow_empty and not composing.week_articles(week):
+            self.stderr.write(
+                f"{week}: no live articles in this week (Hong Kong time), so no "
+                "issue was made. Pass another week, or --allow-empty to make an "
+                "empty one to fill by hand."
+            )
+            return
         existing = Issue.objects.filter(week=week).first()
         if existing is not None:
             self.stdout.write(
