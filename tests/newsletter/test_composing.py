@@ -170,28 +170,3 @@ def test_compose_command_makes_no_empty_issue_unless_asked(capsys):
     assert "no live articles" in capsys.readouterr().err
     call_command("compose_newsletter", WEEK, "--allow-empty")
     assert Issue.objects.get(week=WEEK).picks.count() == 0
-
-
-def test_admin_add_form_offers_this_week_and_warns_of_an_empty_issue(
-    monkeypatch, editor_client
-):
-    from django.urls import reverse
-
-    sunday = datetime(2026, 12, 6, 18, tzinfo=HKT)
-    monkeypatch.setattr(timezone, "now", lambda: sunday)
-    url = reverse("admin:newsletter_issue_add")
-    form = editor_client.get(url).context["adminform"].form
-    assert form.initial["week"] == "2026-W49"
-    data = {
-        "week": "2026-W49",
-        "subject": "",
-        "preheader": "",
-        "editor_note": "",
-        "picks-TOTAL_FORMS": "0",
-        "picks-INITIAL_FORMS": "0",
-        "picks-MIN_NUM_FORMS": "0",
-        "picks-MAX_NUM_FORMS": "1000",
-    }
-    response = editor_client.post(url, data, follow=True)
-    said = [str(m) for m in response.context["messages"]]
-    assert any("2026-W49" in m for m in said), said
