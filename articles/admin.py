@@ -513,6 +513,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                 company_suggestions=company_links.suggest_companies(obj),
                 unknown_tickers=company_links.unknown_tickers(obj),
                 removed_companies=company_links.removed_companies(obj),
+                can_add_company=request.user.has_perm("companies.add_company"),
             )
         # The rich-text editor's import map is an inline script: it carries
         # this request's CSP nonce (newsroom/security.py).
