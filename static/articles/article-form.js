@@ -280,7 +280,7 @@
       .forEach((part) => {
         parts[part.type] = part.value;
       });
-    return `${parts.year}年${parts.month}月${parts.day}日 ${parts.hour}:${parts.minute} HKT`;
+    return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute} HKT`;
   }
 
   function listFormat(items) {
