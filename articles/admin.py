@@ -199,7 +199,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         "kind",
         "byline",
         "publish_time",
-        "updated_at",
+        "updated_at_hk",
     ]
     list_display_links = ["headline"]
     list_filter = [
@@ -316,7 +316,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
     def updated_by_name(self, obj):
         return person_name(obj.updated_by) or "—"
 
-    @admin.display(description=_("last saved"))
+    @admin.display(description=_("last saved"), ordering="updated_at")
     def updated_at_hk(self, obj):
         return _when(obj.updated_at)
 

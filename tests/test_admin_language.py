@@ -70,7 +70,8 @@ def _user_words() -> set[str]:
 
 def _visible_words(page: str) -> list[str]:
     tree = lxml_html.fromstring(page)
-    for bad in tree.xpath("//script|//style|//noscript|//textarea|//template"):
+    # <bdi> holds values, not words: a password hash's algorithm and salt.
+    for bad in tree.xpath("//script|//style|//noscript|//textarea|//template|//bdi"):
         bad.drop_tree()
     texts = list(tree.xpath("//body//text()"))
     for attribute in ATTRIBUTES:

@@ -131,3 +131,21 @@ def test_lease_message_after_a_crashed_send_is_in_hkt(db):
         sending.start(Issue.objects.get(pk=issue.pk))
     assert "HKT" in str(refused.value)
     assert "+08:00" not in str(refused.value)
+
+
+def test_history_and_change_list_name_people_and_times_one_way(chow):
+    article = make_article(updated_by=chow)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    client = Client()
+    client.force_login(chow)
+    assert (
+        client.post(url, admin_post_data(article, headline="新標題")).status_code == 302
+    )
+    history = _admin_html(
+        chow, reverse("admin:articles_article_history", args=[article.pk])
+    )
+    rows = history[history.index("<tbody") : history.index("</tbody>")]
+    assert "周慧琳" in rows and "HKT" in rows
+    assert "editor" not in rows
+    changelist = _admin_html(chow, reverse("admin:articles_article_changelist"))
+    assert "HKT" in changelist[changelist.index('id="result_list"') :]
