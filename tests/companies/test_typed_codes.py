@@ -246,3 +246,49 @@ def test_admin_company_search_finds_names_in_either_script(editor_client, typed)
     url = reverse("admin:companies_company_changelist")
     response = editor_client.get(url, {"q": typed})
     assert [c.name for c in response.context["cl"].result_list] == ["騰訊控股"]
+
+
+def mainland_and_us_spellings():
+    moutai = st.sampled_from(
+        [
+            "600519",
+            "600519.SS",
+            "600519.sh",
+            "SH600519",
+            "sh600519",
+            "600519 CH",
+            "600519 CH Equity",
+            "上交所：600519",
+            "６００５１９",
+        ]
+    ).map(lambda s: (s, "600519.SH"))
+    alibaba = st.sampled_from(
+        [
+            "BABA",
+            "baba",
+            "NYSE: BABA",
+            "BABA.N",
+            "BABA US",
+            "BABA US Equity",
+            "ＢＡＢＡ",
+            "baba.us",
+        ]
+    ).map(lambda s: (s, "BABA.US"))
+    return st.one_of(moutai, alibaba)
+
+
+@pytest.mark.django_db
+@settings(
+    max_examples=20,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(case=mainland_and_us_spellings())
+def test_a_shares_and_us_symbols_reach_their_company_in_every_spelling(client, case):
+    typed, ticker = case
+    symbol, _dot, exchange = ticker.rpartition(".")
+    found = Ticker.objects.filter(exchange=exchange, symbol=symbol).first()
+    company = found.company if found else make_company(ticker, name_en=ticker)
+    assert resolve(typed) == company
+    response = client.get(reverse("articles:ticker", kwargs={"ticker": typed}))
+    assert response["Location"] == company.get_absolute_url()
