@@ -63,8 +63,9 @@ demo: install
 	DEBUG=1 $(BIN)/python manage.py migrate --noinput
 	DEBUG=1 $(BIN)/python manage.py seed_demo
 
+# Links in the demo's mails lead to the address the server runs on.
 serve: install
-	DEBUG=1 $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=1 SITE_URL="$${SITE_URL:-http://$(HOST):$(PORT)}" $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 lint: install
 	$(BIN)/ruff check .
@@ -85,6 +86,7 @@ test-only: install
 # Regenerate the translation catalogues (needs GNU gettext).
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests
+	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests --ignore=staticfiles --ignore=node_modules
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv*'
 
 clean:

@@ -19,7 +19,6 @@ from django.template.loader import render_to_string
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -29,6 +28,7 @@ from taggit.models import Tag
 
 from companies.models import Company
 from newsroom import pagecache
+from newsroom.display import hk_datetime, person_name
 from newsroom.public_admin import PublicContentAdmin
 
 from . import (
@@ -198,7 +198,7 @@ STATUS_COLOURS = {
 
 
 def _when(value):
-    return date_format(timezone.localtime(value), "Y年n月j日 H:i") if value else "—"
+    return hk_datetime(value) if value else "—"
 
 
 @admin.register(Article)
@@ -213,7 +213,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         "kind",
         "byline",
         "publish_time",
-        "updated_at",
+        "updated_at_hk",
     ]
     list_display_links = ["headline"]
     list_filter = [
@@ -240,9 +240,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         "publish_time_hk",
         "first_published_hk",
         "version",
-        "created_by",
-        "updated_by",
-        "updated_at",
+        "created_by_name",
+        "updated_by_name",
+        "updated_at_hk",
     ]
     fieldsets = [
         (
@@ -269,9 +269,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                     "publish_time_hk",
                     "first_published_hk",
                     "version",
-                    "created_by",
-                    "updated_by",
-                    "updated_at",
+                    "created_by_name",
+                    "updated_by_name",
+                    "updated_at_hk",
                 ]
             },
         ),
@@ -321,6 +321,18 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             _when(obj.publish_at),
             countdown,
         )
+
+    @admin.display(description=_("created by"))
+    def created_by_name(self, obj):
+        return person_name(obj.created_by) or "—"
+
+    @admin.display(description=_("last saved by"))
+    def updated_by_name(self, obj):
+        return person_name(obj.updated_by) or "—"
+
+    @admin.display(description=_("last saved"), ordering="updated_at")
+    def updated_at_hk(self, obj):
+        return _when(obj.updated_at)
 
     @admin.display(description=_("publish time"))
     def publish_time_hk(self, obj):
@@ -506,6 +518,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
                 company_suggestions=company_links.suggest_companies(obj),
                 unknown_tickers=company_links.unknown_tickers(obj),
                 removed_companies=company_links.removed_companies(obj),
+                can_add_company=request.user.has_perm("companies.add_company"),
             )
         # The rich-text editor's import map is an inline script: it carries
         # this request's CSP nonce (newsroom/security.py).

@@ -197,6 +197,13 @@ class UnknownTicker:
 # 壹賬通金融科技有限公司(OCFT.US), MiniMax (0100.HK).
 _NAME_CHARACTERS = re.compile(r"[\w&·.\-]+(?: [A-Za-z][\w&.\-]*)*\s*$")
 _PARTICLES = re.compile(r"[的與与及在於于將将為为是了、]")
+# Words that lead into a name without being part of it: "另一家公司新科技"
+# names 新科技. A name may end in 公司 (…有限公司), so a lead-in counts only with
+# a name after it.
+_LEAD_INS = re.compile(
+    r"另一家|另一間|另一间|一家|一間|一间|這家|这家|該家|该家|兩家|两家|旗下|"
+    r"子公司|公司|同業|同业|對手|对手|夥伴|伙伴|包括|例如|比如"
+)
 
 
 def unknown_tickers(article: Article) -> list[UnknownTicker]:
@@ -220,7 +227,9 @@ def _name_before(text: str, start: int) -> str:
         return ""
     # Chinese has no spaces: start after the last particle (的, 與, 及…), so
     # "巨頭的壹賬通金融科技有限公司" gives the name, not the clause.
-    name = _PARTICLES.split(found.group().strip())[-1][-20:]
+    name = _PARTICLES.split(found.group().strip())[-1]
+    ends = [m.end() for m in _LEAD_INS.finditer(name) if len(name) - m.end() >= 2]
+    name = name[max(ends, default=0) :][-20:]
     return name if len(name) >= 2 else ""
 
 

@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 
 from companies.models import Ticker
 from companies.tickers import TickerSymbol
+from newsroom.display import person_name
 
 from . import quick_actions, scheduling, workflow
 from .company_links import tickers_in_copy
@@ -259,7 +260,7 @@ class Row:
     def who(self) -> str:
         if self.by is None:
             return ""
-        return self.by.get_full_name() or self.by.get_username()
+        return person_name(self.by)
 
 
 @dataclass

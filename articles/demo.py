@@ -868,6 +868,8 @@ ARTICLES = [
         "created_by": "editor",
         "state": "published",
         "when": (15, "10:45"),
+        # Edited after publication: the page says when.
+        "edited_after_hours": 5,
     },
     {
         "kind": "brief",

@@ -2,8 +2,9 @@
 
 from django import forms
 from django.utils import timezone
-from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
+
+from newsroom.display import hk_datetime, person_name
 
 from . import scheduling, tagging, workflow
 from .models import Article
@@ -73,10 +74,18 @@ class ArticleAdminForm(forms.ModelForm):
         self.tag_respellings = []
         if not self.is_bound:
             self.initial["base_version"] = self.instance.version
+            if self.instance.pk:
+                # In the order typed (taggit's own initial value has no order).
+                self.initial["tags"] = list(self.instance.tags.all())
         # The server's clock, so the browser's check does not trust its own.
         self.fields["workflow_at"].widget.attrs["data-now"] = str(
             int(timezone.now().timestamp() * 1000)
         )
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        if "tags" in self.cleaned_data:
+            tagging.keep_typed_order(self.instance, self.cleaned_data["tags"])
 
     def clean_tags(self):
         # 电动车 typed where 電動車 exists is that tag, not a twin of it.
@@ -103,12 +112,8 @@ class ArticleAdminForm(forms.ModelForm):
             self.instance.version = version
             return
         self.stale_current = current
-        who = (
-            current.updated_by.get_full_name() or current.updated_by.get_username()
-            if current.updated_by
-            else _("someone")
-        )
-        when = date_format(timezone.localtime(current.updated_at), "Y年n月j日 H:i")
+        who = person_name(current.updated_by) if current.updated_by else _("someone")
+        when = hk_datetime(current.updated_at)
         # The next save is then based on the newest version: having seen the
         # message and merged, the person can save on purpose.
         data = self.data.copy()

@@ -257,6 +257,10 @@ class Article(models.Model):
     tags = TaggableManager(
         _("tags"),
         blank=True,
+        # In the order typed (tagging.keep_typed_order writes the links in
+        # that order), also when prefetched for a page, where taggit would
+        # otherwise leave the order to the database.
+        ordering=["taggit_taggeditem_items__pk"],
         help_text=_("Separate tags with commas or Chinese punctuation (，、；)."),
     )
     companies = models.ManyToManyField(

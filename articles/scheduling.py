@@ -3,18 +3,24 @@
 The market the newsroom covers opens in Hong Kong, so a publish time typed
 into the admin is Hong Kong time whatever the server's or the browser's zone
 (Hong Kong has had no daylight saving since 1979: always UTC+8). Presets
-(09:30 market open, 12:00 midday) fall on today, or on the next trading day
-once today's has passed.
+follow the market day (09:30 open, 12:00 midday break, 13:00 afternoon
+session, 16:10 after the close, when results come out) and fall on today, or
+on the next trading day (weekends and HKEX holidays skipped) once today's has
+passed.
 """
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import holidays
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+
+from newsroom import display
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 # A time typed in the current minute is not "in the past": the minute a
@@ -34,6 +40,8 @@ class Preset:
 PRESETS = (
     Preset("open", time(9, 30), _("09:30 market open")),
     Preset("midday", time(12, 0), _("12:00 midday")),
+    Preset("afternoon", time(13, 0), _("13:00 afternoon session")),
+    Preset("close", time(16, 10), _("16:10 after the close")),
 )
 
 
@@ -42,11 +50,10 @@ def in_hong_kong(value: datetime) -> datetime:
 
 
 def hk_time(value: datetime | None) -> str:
-    """ "2026年12月3日 09:30 Hong Kong time (HKT)" (the zone named, translated)."""
+    """ "2026年12月3日 09:30 HKT" (newsroom.display, as everywhere)."""
     if value is None:
         return "—"
-    when = date_format(in_hong_kong(value), "Y年n月j日 H:i")
-    return gettext("%(when)s Hong Kong time (HKT)") % {"when": when}
+    return display.hk_datetime(value)
 
 
 def start_of_day(now: datetime) -> datetime:
@@ -74,10 +81,24 @@ def is_past(at: datetime, now: datetime | None = None) -> bool:
     return at < (now or timezone.now()) - PAST_TOLERANCE
 
 
+@functools.cache
+def _market_holidays(year: int) -> frozenset:
+    # HKEX's own calendar (the holidays package's XHKG): Good Friday is a
+    # market holiday though not a general one, and so on.
+    return frozenset(holidays.financial_holidays("XHKG", years=year))
+
+
 def is_trading_day(day) -> bool:
-    # Weekdays; Hong Kong's public holidays are not known here (an editor
-    # picks the time by hand on those days).
-    return day.weekday() < 5
+    """A weekday on which the Hong Kong stock exchange is open."""
+    return day.weekday() < 5 and day not in _market_holidays(day.year)
+
+
+def next_trading_day(day):
+    """The first trading day after ``day``."""
+    day += timedelta(days=1)
+    while not is_trading_day(day):
+        day += timedelta(days=1)
+    return day
 
 
 def preset_time(preset: Preset, now: datetime | None = None) -> datetime:
@@ -85,11 +106,10 @@ def preset_time(preset: Preset, now: datetime | None = None) -> datetime:
     today is not one or the time has passed."""
     local = in_hong_kong(now or timezone.now())
     day = local.date()
-    while True:
-        at = datetime.combine(day, preset.time, tzinfo=HONG_KONG)
-        if at > local and is_trading_day(day):
-            return at
-        day += timedelta(days=1)
+    at = datetime.combine(day, preset.time, tzinfo=HONG_KONG)
+    if at > local and is_trading_day(day):
+        return at
+    return datetime.combine(next_trading_day(day), preset.time, tzinfo=HONG_KONG)
 
 
 @dataclass(frozen=True)

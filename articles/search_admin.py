@@ -27,7 +27,7 @@ class SearchIndexAdminMixin:
         if not term:
             return queryset, False
         condition = Q(headline__icontains=term)
-        query = search.parse_query(term)
+        query = search.parse_typed_query(term)
         if query:
             sql, params = search.matching_ids(query)
             condition |= Q(pk__in=RawSQL(sql, params))

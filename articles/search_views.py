@@ -32,7 +32,7 @@ def for_results(queryset):
 @pagecache.cached("q", *LIST_PARAMS)
 def search_page(request):
     raw = request.GET.get("q", "")
-    query = search.parse_query(raw)
+    query = search.parse_typed_query(raw)
     filterset = ArticleFilter(request.GET, queryset=Article.objects.live())
     page, capped = None, False
     if query:

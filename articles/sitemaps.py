@@ -98,12 +98,20 @@ class AuthorSitemap(NewsroomSitemap):
 
 
 class ListSitemap(NewsroomSitemap):
-    """The home page and the lists of briefs and features."""
+    """The home page, the lists of briefs and features, and the indexes of
+    companies, tags and authors."""
 
     changefreq = "hourly"
 
     def items(self):
-        return ["articles:home", "articles:briefs", "articles:features"]
+        return [
+            "articles:home",
+            "articles:briefs",
+            "articles:features",
+            "companies:index",
+            "articles:tags",
+            "articles:authors",
+        ]
 
     def location(self, item):
         return reverse(item)

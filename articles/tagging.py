@@ -66,8 +66,34 @@ def parse_tags(tagstring: str) -> list[str]:
 
 
 def edit_string_for_tags(tags) -> str:
-    """The tag field's text: names joined by ", " (commas inside names cannot occur)."""
-    return ", ".join(sorted(tag.name for tag in tags))
+    """The tag field's text: names joined by ", " (commas inside names cannot
+    occur), in the order given: the order they were typed."""
+    return ", ".join(tag.name for tag in tags)
+
+
+def keep_typed_order(article, names: list[str]) -> None:
+    """Make the article's tag links follow ``names`` (as typed).
+
+    taggit adds new tags from a set, so their links come in any order; tags
+    are read in link order (``article.tags.all()``, the form, the page), so
+    the links are written again in the typed order when it differs.
+    """
+    through = article.tags.through
+    links = list(
+        through.objects.filter(**through.lookup_kwargs(article))
+        .select_related("tag")
+        .order_by("pk")
+    )
+    position = {fold_tag(name): i for i, name in enumerate(names)}
+    wanted = sorted(
+        links, key=lambda link: position.get(fold_tag(link.tag.name), len(names))
+    )
+    if [link.pk for link in wanted] == [link.pk for link in links]:
+        return
+    through.objects.filter(pk__in=[link.pk for link in links]).delete()
+    for link in wanted:
+        link.pk = None
+    through.objects.bulk_create(wanted)
 
 
 # --- finding existing tags in any spelling ------------------------------------

@@ -13,8 +13,10 @@ urlpatterns = [
     path("features/", views.feature_list, name="features"),
     path("articles/<int:pk>/", views.article_detail, name="detail"),
     path("articles/<int:pk>/<slug:slug>/", views.article_detail, name="detail"),
+    path("authors/", views.author_index, name="authors"),
     path("authors/<slug:slug>/", views.author_detail, name="author"),
     # Tag slugs may be Chinese, which <slug:> refuses.
+    path("tags/", views.tag_index, name="tags"),
     path("tags/<str:slug>/", views.tag_detail, name="tag"),
     path("archive/", views.archive_index, name="archive"),
     path("archive/<int:year>/<int:month>/", views.archive_month, name="archive_month"),

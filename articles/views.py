@@ -294,6 +294,34 @@ def article_detail(request, pk, slug=None):
     return render_article(request, article)
 
 
+@pagecache.cached()
+def author_index(request):
+    """Everyone with a live byline, A to Z, with how many articles each."""
+    authors = (
+        Author.objects.filter(bylines__article__in=Article.objects.live())
+        .annotate(count=Count("bylines", distinct=True))
+        .order_by("name", "pk")
+    )
+    return render(request, "articles/author_index.html", {"authors": authors})
+
+
+@pagecache.cached()
+def tag_index(request):
+    """Every tag a live article carries, most used first."""
+    tags = (
+        Tag.objects.filter(
+            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(
+                Article
+            ),
+            taggit_taggeditem_items__object_id__in=Article.objects.live().values("pk"),
+        )
+        .exclude(slug="")
+        .annotate(count=Count("taggit_taggeditem_items"))
+        .order_by("-count", "name")
+    )
+    return render(request, "articles/tag_index.html", {"tags": tags})
+
+
 @pagecache.cached("page")
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)

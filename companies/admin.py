@@ -11,11 +11,12 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.editions import convert_text
 from newsroom.public_admin import PublicContentAdmin
 
 from .merging import merge_companies
 from .models import Company, Ticker
-from .tickers import Exchange, InvalidTicker, normalise_symbol, parse_ticker
+from .tickers import InvalidTicker, parse_ticker, ticker_candidates
 
 
 class TickerInline(admin.TabularInline):
@@ -25,22 +26,34 @@ class TickerInline(admin.TabularInline):
 
 
 def _ticker_query(term: str) -> Q | None:
-    """Tickers ``term`` can mean: ``853.hk`` exactly, or a bare ``0853`` anywhere."""
-    try:
-        parsed = parse_ticker(term)
-    except InvalidTicker:
-        pass
-    else:
-        return Q(tickers__exchange=parsed.exchange, tickers__symbol=parsed.symbol)
+    """Tickers ``term`` can mean, in any spelling (``853.hk``, ``00853``,
+    ``853 HK Equity``): the listing it names, or every listing a bare code can be."""
     query = None
-    for exchange in Exchange.values:
-        try:
-            symbol = normalise_symbol(exchange, term)
-        except InvalidTicker:
-            continue
-        found = Q(tickers__exchange=exchange, tickers__symbol=symbol)
+    for candidate in ticker_candidates(term):
+        found = Q(
+            tickers__exchange=candidate.exchange, tickers__symbol=candidate.symbol
+        )
         query = found if query is None else query | found
     return query
+
+
+_to_traditional = None
+
+
+def _both_scripts(term: str) -> list[str]:
+    """``term`` as typed and in the other script: 腾讯 finds 騰訊 and back."""
+    global _to_traditional
+    if _to_traditional is None:
+        import opencc
+
+        _to_traditional = opencc.OpenCC("s2hk")
+    spellings = [term]
+    if not term.isascii():
+        spellings += [
+            _to_traditional.convert(term.replace("\x00", "")),
+            convert_text(term.replace("\x00", "")),
+        ]
+    return list(dict.fromkeys(spellings))
 
 
 @admin.register(Company)
@@ -95,6 +108,16 @@ class CompanyAdmin(PublicContentAdmin):
                 ]
         return kwargs
 
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        company = form.instance
+        # A new company with no English name takes its address from the
+        # ticker typed with it (saved only now, after the company).
+        if not change and not form.cleaned_data.get("slug") and not company.name_en:
+            if (ticker := company.tickers.order_by("pk").first()) is not None:
+                company.slug = company._unique_slug(ticker)
+                company.save(update_fields=["slug"])
+
     def get_queryset(self, request):
         return (
             super()
@@ -117,23 +140,27 @@ class CompanyAdmin(PublicContentAdmin):
         term = search_term.strip()
         if not term:
             return queryset, False
-        by_name, _dupes = super().get_search_results(
-            request, Company.objects.all(), search_term
-        )
-        # aliases is a JSON list. PostgreSQL shows jsonb as text with the
-        # characters themselves; SQLite stores JSON with \uXXXX escapes, so
-        # look for both spellings of the term.
-        extra = Q(aliases__icontains=term)
-        escaped = json.dumps(term)[1:-1]
-        if escaped != term:
-            extra |= Q(aliases__icontains=escaped)
+        by_name = Q()
+        extra = Q()
+        for spelling in _both_scripts(term):
+            found, _dupes = super().get_search_results(
+                request, Company.objects.all(), spelling
+            )
+            by_name |= Q(pk__in=found.values("pk"))
+            # aliases is a JSON list. PostgreSQL shows jsonb as text with the
+            # characters themselves; SQLite stores JSON with \uXXXX escapes, so
+            # look for both spellings of the term.
+            extra |= Q(aliases__icontains=spelling)
+            escaped = json.dumps(spelling)[1:-1]
+            if escaped != spelling:
+                extra |= Q(aliases__icontains=escaped)
         if (tickers := _ticker_query(term)) is not None:
             extra |= tickers
         matched = Company.objects.filter(extra).values("pk")
         # Subqueries keep the tickers join out of the list query: no duplicate
         # rows and no inflated coverage counts.
         return (
-            queryset.filter(Q(pk__in=by_name.values("pk")) | Q(pk__in=matched)),
+            queryset.filter(by_name | Q(pk__in=matched)),
             False,
         )
 

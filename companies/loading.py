@@ -281,7 +281,7 @@ def _apply(p: _Plan, result: Result) -> None:
         else:
             result.companies_unchanged += 1
     if changed:
-        company.save()
+        company.save(ticker=p.rows[0].ticker)
     existing = {(t.exchange, t.symbol) for t in company.tickers.all()}
     for r in p.rows:
         if (r.ticker.exchange, r.ticker.symbol) not in existing:

@@ -1,10 +1,13 @@
 """Listed companies and their tickers."""
 
+import hashlib
+
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
+from pypinyin import lazy_pinyin
 
 from newsroom.fields import LinesField
 
@@ -13,7 +16,7 @@ from .tickers import (
     InvalidTicker,
     normalise_exchange,
     normalise_symbol,
-    parse_ticker,
+    ticker_candidates,
 )
 
 
@@ -55,17 +58,32 @@ class Company(models.Model):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
+    def save(self, *args, ticker=None, **kwargs):
+        """``ticker``: the listing a new company comes with, for its slug when
+        it has no English name (its Ticker rows are saved after it)."""
         if not self.slug:
-            self.slug = self._unique_slug()
+            self.slug = self._unique_slug(ticker)
         self.aliases = [a.strip() for a in self.aliases or [] if str(a).strip()]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("companies:detail", kwargs={"slug": self.slug})
 
-    def _unique_slug(self):
-        base = slugify(self.name_en)[:90] or "company"
+    def _unique_slug(self, ticker=None):
+        """An address from the English name, else the primary ticker
+        (``0700-hk``), else the Chinese name in pinyin (``teng-xun-kong-gu``);
+        made once, when the company is first saved, so links keep working."""
+        if ticker is None and self.pk is not None:
+            ticker = self.tickers.order_by("pk").first()
+        base = slugify(self.name_en)[:90]
+        if not base and ticker is not None:
+            base = slugify(f"{ticker.symbol}-{ticker.exchange}")
+        if not base:
+            base = slugify("-".join(lazy_pinyin(self.name, errors="ignore")))[:90]
+        if not base or base == "company":
+            # Neither English, a ticker nor Chinese: a stable stand-in, never
+            # the bare word "company".
+            base = "company-" + hashlib.sha1(self.name.encode()).hexdigest()[:8]
         slug, n = base, 2
         while Company.objects.filter(slug=slug).exclude(pk=self.pk).exists():
             slug, n = f"{base}-{n}", n + 1
@@ -80,12 +98,24 @@ class Company(models.Model):
 
 class TickerQuerySet(models.QuerySet):
     def lookup(self, text: str):
-        """The ticker written ``text`` in any accepted spelling, or None."""
-        try:
-            parsed = parse_ticker(text)
-        except InvalidTicker:
+        """The ticker a person means by ``text`` in any spelling they type
+        (tickers.ticker_candidates), or None; a bare number is a code only if
+        a company has it, the likeliest listing first."""
+        candidates = ticker_candidates(text)
+        if not candidates:
             return None
-        return self.filter(exchange=parsed.exchange, symbol=parsed.symbol).first()
+        query = models.Q()
+        for candidate in candidates:
+            query |= models.Q(exchange=candidate.exchange, symbol=candidate.symbol)
+        found = {(t.exchange, t.symbol): t for t in self.filter(query)}
+        return next(
+            (
+                found[key]
+                for key in ((c.exchange, c.symbol) for c in candidates)
+                if key in found
+            ),
+            None,
+        )
 
 
 class Ticker(models.Model):

@@ -5,6 +5,7 @@ A ticker is an exchange code plus a symbol, written ``SYMBOL.EXCHANGE``
 listing, so ``853.hk``, ``0853.HK`` and ``00853.HK`` are the same ticker.
 """
 
+import itertools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -127,21 +128,194 @@ def normalise_symbol(exchange: str, symbol: str) -> str:
     return raw
 
 
+# --- codes as people type them ----------------------------------------------------
+#
+# A person types a code the way their terminal or paper prints it: HKEX's five
+# digits (00700), Bloomberg's "700 HK Equity", Reuters' "0700.HK", a label
+# ("HKEX: 700", "港交所：700", "股份代號：700"), mainland prefixes ("SH600519"),
+# full-width characters from a Chinese input method ("６６３８.HK"). Every
+# spelling goes through ticker_candidates, so search, filters, the ticker
+# pages and the admin agree on what a code means.
+
+# Full-width letters and digits (and the ideographic space) as ASCII: one
+# character for one, so positions in a text stay where they were.
+_HALF_WIDTH = str.maketrans(
+    {chr(code): chr(code - 0xFEE0) for code in range(0xFF01, 0xFF5F)} | {"\u3000": " "}
+)
+_HALF_WIDTH_ALNUM = str.maketrans(
+    {
+        chr(code): chr(code - 0xFEE0)
+        for code in (
+            *range(0xFF10, 0xFF1A),
+            *range(0xFF21, 0xFF3B),
+            *range(0xFF41, 0xFF5B),
+        )
+    }
+)
+
+_FULL_WIDTH_ALNUM_RE = re.compile(r"[０-９Ａ-Ｚａ-ｚ]")
+
+# Bloomberg's exchange codes after a space: "700 HK", "BABA UN", "600519 CH".
+_BLOOMBERG = {
+    "HK": "HK",
+    "US": "US",
+    "UN": "US",
+    "UW": "US",
+    "UQ": "US",
+    "UA": "US",
+    "C1": "SH",
+    "C2": "SZ",
+    "CH": "",  # mainland China: Shanghai or Shenzhen, by the code
+    "TT": "TW",
+    "JP": "JP",
+    "JT": "JP",
+    "SP": "SG",
+    "KS": "KS",
+}
+# Mainland prefixes glued to the code: SH600519, sz000002, BJ430047, HK0700.
+_GLUED_PREFIX_RE = re.compile(r"([^\s:.0-9]{1,12})([0-9]{1,11})")
+_BARE_DIGITS_RE = re.compile(r"[0-9]{1,11}")
+_BARE_LETTERS_RE = re.compile(r"[A-Za-z]{1,5}(?:[.\-/][A-Za-z])?")
+# Longer than any spelling of a code: refused unread.
+MAX_TYPED_LENGTH = 40
+# How many zeros may pad a Hong Kong code (HKEX prints five digits; some
+# terminals more).
+_HK_PADDING = 5
+
+
+def _mainland_exchange(code: str) -> str:
+    """Shanghai, Shenzhen or Beijing, by the first digit of a six-digit code."""
+    return {"6": "SH", "9": "SH", "0": "SZ", "2": "SZ", "3": "SZ"}.get(code[:1], "BJ")
+
+
+def _bare_digits(code: str) -> list[TickerSymbol]:
+    """The listings a bare number can be, likeliest first for a Hong Kong desk."""
+    significant = code.lstrip("0")
+    found = []
+    if len(code) == 6:
+        found.append(TickerSymbol(_mainland_exchange(code), code))
+    if (
+        0 < len(significant) <= 5
+        and len(code) - max(len(significant), 4) <= _HK_PADDING
+    ):
+        found.append(TickerSymbol("HK", significant.zfill(4)))
+    if len(code) == 4:
+        found += [TickerSymbol("TW", code), TickerSymbol("JP", code)]
+    if len(code) == 6:
+        found += [TickerSymbol("KS", code), TickerSymbol("TW", code)]
+    return list(dict.fromkeys(found))
+
+
+def _on(exchange: str, code: str) -> TickerSymbol:
+    code = code.strip()
+    if exchange == "HK" and code.isdigit():
+        significant = code.lstrip("0")
+        if len(code) - max(len(significant), 4) > _HK_PADDING:
+            code = ""  # "000000000700" is not a code anyone prints
+    if exchange == "":  # Bloomberg's CH
+        exchange = _mainland_exchange(code)
+    return TickerSymbol(exchange, normalise_symbol(exchange, code))
+
+
+def _prefix(label: str) -> str | None:
+    """The exchange a typed label names (``HKEX``, ``港交所``, ``股份代號``)."""
+    label = re.sub(r"[\s_-]", "", label)
+    label = label.upper() if label.isascii() else label
+    return _TYPED_PREFIXES.get(label)
+
+
+def _qualified(text: str) -> TickerSymbol | None:
+    """The listing ``text`` names with its exchange, or None if it names none.
+
+    Raises InvalidTicker when the exchange is clear but the code is not valid
+    there, so the message can say why.
+    """
+    # LABEL: CODE (any form after the label): HK:700, HKEX: 700, 港交所：0700.HK.
+    label, colon, rest = text.partition(":")
+    if colon and (exchange := _prefix(label)) is not None and rest.strip():
+        inner = _qualified(rest.strip())
+        if inner is None:
+            return _on(exchange, rest)
+        if inner.exchange != exchange:
+            raise InvalidTicker(_("“%(text)s” names two exchanges.") % {"text": text})
+        return inner
+    # CODE.EXCHANGE (Reuters, Yahoo, our own form): 0700.HK, BABA.N, BRK.B.US.
+    symbol, dot, suffix = text.rpartition(".")
+    suffix = re.sub(r"\s", "", suffix).upper()
+    if dot and symbol.strip() and ":" not in symbol and suffix:
+        exchange = _SUFFIX_EXCHANGES.get(suffix) or _prefix(suffix)
+        if exchange is not None:
+            return _on(exchange, symbol)
+    words = text.split()
+    # CODE EXCHANGE [Equity] (Bloomberg): 700 HK, 0700 HK Equity, BABA US.
+    if len(words) == 3 and words[2].upper() == "EQUITY":
+        words = words[:2]
+    if len(words) == 2 and words[1].upper() in _BLOOMBERG:
+        return _on(_BLOOMBERG[words[1].upper()], words[0])
+    # LABEL CODE, LABELCODE: HKEX 700, 港交所0700, SH600519, sz000002.
+    if len(words) == 2 and (exchange := _prefix(words[0])) is not None:
+        return _on(exchange, words[1])
+    glued = _GLUED_PREFIX_RE.fullmatch(text)
+    if glued and (exchange := _prefix(glued[1])) is not None:
+        return _on(exchange, glued[2])
+    return None
+
+
+def ticker_candidates(text: str, *, bare: bool = True) -> list[TickerSymbol]:
+    """The listings a person can mean by ``text``, likeliest first.
+
+    A code with its exchange in any accepted spelling gives one listing; a bare
+    number or symbol (with ``bare``) every listing it can be: ``700`` is
+    0700.HK, ``600519`` is 600519.SH, ``BABA`` is BABA.US. Never raises.
+    """
+    cleaned = " ".join(str(text).translate(_HALF_WIDTH).split())
+    if not cleaned or len(cleaned) > MAX_TYPED_LENGTH:
+        return []
+    try:
+        found = _qualified(cleaned)
+    except InvalidTicker:
+        return []
+    if found is not None:
+        return [found]
+    if not bare:
+        return []
+    if _BARE_DIGITS_RE.fullmatch(cleaned):
+        return _bare_digits(cleaned)
+    upper = cleaned.upper()
+    if _BARE_LETTERS_RE.fullmatch(cleaned) and upper not in _TYPED_PREFIXES:
+        try:
+            return [_on("US", upper)]
+        except InvalidTicker:
+            return []
+    return []
+
+
 def parse_ticker(text: str) -> TickerSymbol:
-    """Parse ``SYMBOL.EXCHANGE`` (any case, exchange aliases allowed)."""
-    cleaned = str(text).strip()
-    symbol, dot, exchange = cleaned.rpartition(".")
-    if not dot or not symbol or not exchange:
+    """The listing ``text`` means, in any spelling a person types (see
+    ticker_candidates); a bare number is read as its likeliest listing."""
+    cleaned = " ".join(str(text).translate(_HALF_WIDTH).split())
+    if len(cleaned) > MAX_TYPED_LENGTH:
         raise InvalidTicker(
             _("“%(text)s” is not a ticker; write it as CODE.EXCHANGE, e.g. 6638.HK.")
-            % {"text": text}
+            % {"text": text[:MAX_TYPED_LENGTH] + "…"}
         )
-    code = normalise_exchange(exchange)
-    return TickerSymbol(code, normalise_symbol(code, symbol))
+    found = _qualified(cleaned) if cleaned else None
+    if found is not None:
+        return found
+    # A bare number has one likeliest listing; bare letters ("HSHCI", "AI")
+    # are as often an index or a word, so only lookups try them as US symbols.
+    candidates = ticker_candidates(cleaned) if cleaned.isdigit() else []
+    if candidates:
+        return candidates[0]
+    raise InvalidTicker(
+        _("“%(text)s” is not a ticker; write it as CODE.EXCHANGE, e.g. 6638.HK.")
+        % {"text": text}
+    )
 
 
 def normalise_ticker(text: str) -> str:
-    """``normalise_ticker("853.hk") == "0853.HK"``."""
+    """``normalise_ticker("853.hk") == "0853.HK"``; also ``"00853"``,
+    ``"853 HK Equity"``, ``"HKEX: 853"``, ``"８５３.HK"``."""
     return str(parse_ticker(text))
 
 
@@ -236,6 +410,20 @@ _CJK_PREFIXES = {
     "股票代码": "HK",
 }
 _LABEL_PREFIXES = {"stock code": "HK", "Stock code": "HK", "Stock Code": "HK"}
+
+# Labels typed before a code, with a colon or a space (ASCII ones in any case):
+# the exchange codes and their aliases, and the labels copy uses.
+_TYPED_PREFIXES = {
+    **EXCHANGE_ALIASES,
+    **{code: code for code in Exchange.values},
+    **_CJK_PREFIXES,
+    "港股": "HK",
+    "滬市": "SH",
+    "沪市": "SH",
+    "深市": "SZ",
+    "美股": "US",
+    "STOCKCODE": "HK",
+}
 
 
 def _alternation(words):
@@ -388,21 +576,69 @@ def _candidates(text: str) -> Iterator[tuple[int, int, TickerSymbol]]:
             yield m.start(), m.end(), ticker
 
 
+# A bare Hong Kong code in brackets right after a company's name, as Hong Kong
+# papers print it every day: 騰訊(700), 騰訊（0700）, 匯豐控股(5). A bracketed
+# number is a code only there: not after a word that makes it a year, a count,
+# a price or a figure number (去年(2023), 圖(2), 股價(350)), not before a unit
+# (…(700)萬), and not as an item of a numbered list ((1)… (2)…).
+_NAMED_CODE_RE = re.compile(r"[(（][ \u3000]{0,2}([0-9]{1,5}+)[ \u3000]{0,2}[)）]")
+_NOT_NAME_END = frozenset(
+    "年月日號号期第共約约及和與与或等為为是在於于至到由從从的之了上下前後后間间"
+    "點点元億亿萬万千百十九八七六五四三二一零〇兩两個个次倍項项條条括如即包季度"
+    "週周時时分秒歲岁人名手價价額额量率圖图表註注頁页段款章節节例見见附組组類类"
+    "級级號碼码序編编屆届批輪轮場场只隻支張张筆笔宗件頁：:、，。；"
+)
+_UNIT_AFTER = frozenset("萬万億亿元年月日%％點点倍個个人名仙蚊")
+
+
+def _is_name_character(character: str) -> bool:
+    code = ord(character)
+    return (0x3400 <= code <= 0x9FFF or 0xF900 <= code <= 0xFAFF) and (
+        character not in _NOT_NAME_END
+    )
+
+
+def _named_codes(text: str) -> Iterator[tuple[int, int, TickerSymbol]]:
+    found = list(_NAMED_CODE_RE.finditer(text))
+    # Small unpadded numbers in a row are a numbered list: (1)… (2)….
+    listed = {int(m[1]) for m in found if not m[1].startswith("0") and len(m[1]) <= 2}
+    for m in found:
+        start, end = m.span()
+        if start == 0 or not _is_name_character(text[start - 1]):
+            continue
+        if end < len(text) and text[end] in _UNIT_AFTER:
+            continue
+        number = m[1]
+        if not number.startswith("0") and len(number) <= 2:
+            if int(number) - 1 in listed or int(number) + 1 in listed:
+                continue
+        if (ticker := _ticker("HK", number, None)) is not None:
+            yield m.start(1), m.end(1), ticker
+
+
 def find_tickers(text: str) -> list[TickerMention]:
     """Every ticker mentioned in ``text``, normalised, in text order.
 
     A mention's span covers its prefix too ("NYSE: OCFT"); look-alikes and
-    symbols invalid for their exchange are skipped, never raised.
+    symbols invalid for their exchange are skipped, never raised. Full-width
+    letters and digits (６６３８.ＨＫ) count as their ASCII selves.
     """
-    text = str(text)
+    original = str(text)
+    # One character for one: spans found in the half-width text fit the original.
+    text = (
+        original.translate(_HALF_WIDTH_ALNUM)
+        if _FULL_WIDTH_ALNUM_RE.search(original)
+        else original
+    )
     mentions = []
     last_end = 0
     # Bracket items come first for a span, so overlapping finds from the other
     # patterns are dropped; ties at one start keep the longest.
-    for start, end, ticker in sorted(_candidates(text), key=lambda c: (c[0], -c[1])):
+    candidates = itertools.chain(_candidates(text), _named_codes(text))
+    for start, end, ticker in sorted(candidates, key=lambda c: (c[0], -c[1])):
         if start < last_end:
             continue
-        mentions.append(TickerMention(ticker, start, end, text[start:end]))
+        mentions.append(TickerMention(ticker, start, end, original[start:end]))
         last_end = end
     return mentions
 

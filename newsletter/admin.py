@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from articles.models import Article
+from newsroom.display import hk_datetime, person_name
 
 from . import alerts, composing, rendering, sending, subscribing, tokens
 from .messages import HeaderInjection, refuse_line_breaks
@@ -39,6 +40,7 @@ from .models import (
     Script,
     Subscriber,
     SubscriptionEvent,
+    current_week,
 )
 
 PREVIEW_FORMATS = ("html", "text")
@@ -82,6 +84,7 @@ class IssuePickInline(admin.TabularInline):
         if db_field.name == "article":
             kwargs["widget"] = LiveArticleSelect(db_field, self.admin_site)
             kwargs["queryset"] = Article.objects.live()
+            kwargs["label"] = _("article")
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -105,7 +108,7 @@ class IssuePickInline(admin.TabularInline):
             return "—"
         if not pick.article.is_live:
             return _("not live: left out of the email")
-        return pick.article.publish_at
+        return hk_datetime(pick.article.publish_at)
 
     def _editable(self, obj):
         return not _is_locked(obj)
@@ -195,7 +198,7 @@ class IssueAdmin(admin.ModelAdmin):
 
     def get_changeform_initial_data(self, request):
         initial = super().get_changeform_initial_data(request)
-        initial.setdefault("week", composing.next_week())
+        initial.setdefault("week", current_week())
         return initial
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -236,7 +239,16 @@ class IssueAdmin(admin.ModelAdmin):
         super().save_related(request, form, formsets, change)
         issue = form.instance
         if not change and not issue.picks.exists():
-            composing.fill_with_week(issue)
+            if not composing.fill_with_week(issue):
+                messages.warning(
+                    request,
+                    _(
+                        "No live article was published in %(week)s (Hong Kong "
+                        "time): the issue has no articles. Add them by hand, or "
+                        "delete the issue and pick another week."
+                    )
+                    % {"week": issue.week},
+                )
 
     # --- actions ---------------------------------------------------------------
 
@@ -497,7 +509,7 @@ class SubscriberAdmin(ReadOnlyAdmin):
             subscribing.unsubscribe(
                 subscriber,
                 method=SubscriptionEvent.Method.ADMIN,
-                detail=f"by {request.user.get_username()}",
+                detail=f"by {person_name(request.user)}",
             )
             for subscriber in queryset
         )

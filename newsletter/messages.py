@@ -34,6 +34,8 @@ from django.core.mail.message import sanitize_address
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
+from newsroom import editions
+
 from . import tokens
 from .models import Issue, Script
 from .rendering import (
@@ -297,6 +299,15 @@ class MessageTemplate:
         return body.encode(link, manage)
 
 
+def sender_for(script: str, from_email: str) -> str:
+    """The sender as the subscriber's edition writes it: 新闻室财经 for Simplified."""
+    name, address = email.utils.parseaddr(from_email)
+    if script != Script.HANS or not name:
+        return from_email
+    # Only the name changes; the header is encoded where every sender is.
+    return from_email.replace(name, editions.convert_text(name), 1)
+
+
 def _address(address: str) -> str:
     if address.isascii():
         return address
@@ -343,9 +354,14 @@ class IssueMessages:
                 for script in Script.values
             }
         self.renderings = renderings
+        self.senders = {
+            script: sender_for(script, self.from_email) for script in renderings
+        }
         self.templates = {
             script: MessageTemplate(
-                rendered, from_email=self.from_email, personal=sections is not None
+                rendered,
+                from_email=self.senders[script],
+                personal=sections is not None,
             )
             for script, rendered in renderings.items()
         }
@@ -402,7 +418,7 @@ class IssueMessages:
         return PreparedEmail(
             personal,
             subject=self.templates[self.script_for(recipient)].subject,
-            from_email=self.from_email,
+            from_email=self.senders[self.script_for(recipient)],
         )
 
 

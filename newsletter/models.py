@@ -16,6 +16,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.display import in_hong_kong
+
 WEEK_FORMAT = "%G-W%V"
 
 
@@ -142,7 +144,8 @@ def week_bounds(week: str) -> tuple[datetime.datetime, datetime.datetime]:
 
 
 def current_week(now=None) -> str:
-    return timezone.localtime(now or timezone.now()).strftime(WEEK_FORMAT)
+    """The ISO week it is in Hong Kong (Sunday night there is still this week)."""
+    return in_hong_kong(now or timezone.now()).strftime(WEEK_FORMAT)
 
 
 class Issue(models.Model):

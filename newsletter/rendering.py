@@ -176,10 +176,11 @@ def render_issue(issue: Issue, script: str, *, articles=None) -> RenderedIssue:
     if articles is None:
         articles = issue_articles(issue)
     with translation.override(edition_language(script)):
-        # Links lead into the reader's edition (/zh-hans/... for Simplified).
+        # Links lead into the reader's edition (/zh-hans/... for Simplified),
+        # and the interface words come from the edition's own catalogue (阅读时长,
+        # “ ”), as on the Simplified site; the copy, written once in
+        # Traditional, is converted below.
         context = _context(issue, articles)
-    # Written once, in Traditional; Simplified is converted from it.
-    with translation.override(editions.TRADITIONAL):
         markup = render_to_string("newsletter/email/issue.html", context)
         text = render_to_string("newsletter/email/issue.txt", context)
     subject, preheader = issue.subject, issue.preheader

@@ -44,6 +44,7 @@ from django.db.models import Count, Exists, F, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from newsroom.display import hk_datetime
 from newsroom.progress import SILENT
 
 from . import provider, subscribing
@@ -198,7 +199,7 @@ def start(issue: Issue, *, only_missing=False, resend_unknown=False):
                     "that run died, try again after %(seconds)s seconds."
                 )
                 % {
-                    "at": timezone.localtime(locked.updated_at),
+                    "at": hk_datetime(locked.updated_at, seconds=True),
                     "seconds": lease_seconds(),
                 }
             )
@@ -208,7 +209,7 @@ def start(issue: Issue, *, only_missing=False, resend_unknown=False):
                     "The issue was sent on %(at)s. Use --only-missing to send it to "
                     "subscribers who have not had it."
                 )
-                % {"at": timezone.localtime(locked.sent_at)}
+                % {"at": hk_datetime(locked.sent_at)}
             )
         if locked.status == Issue.Status.READY or (
             locked.status == Issue.Status.SENT and only_missing

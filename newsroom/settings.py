@@ -107,6 +107,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "newsroom.context_processors.site",
             ],
+            # |person and |hkt: one way to write names and times, everywhere.
+            "builtins": ["newsroom.templatetags.newsroom_display"],
         },
     },
 ]

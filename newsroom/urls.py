@@ -9,12 +9,19 @@ request gives /zh-hans/ URLs.
 from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
+from django.http import HttpResponsePermanentRedirect
+from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.static import serve
 
 from articles.discovery_urls import feed_urlpatterns, root_urlpatterns
 from newsroom.editions import edition_patterns
 from newsroom.security import PasswordResetForm, security_txt
+
+
+def favicon(request):
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))
+
 
 urlpatterns = [
     # Password reset for the desk, as Django's admin documents it (the login
@@ -46,6 +53,8 @@ urlpatterns = [
     # An email service's reports (bounces, complaints): newsletter/provider.py.
     path("anymail/", include("anymail.urls")),
     path(".well-known/security.txt", security_txt, name="security-txt"),
+    # Browsers and crawlers ask for /favicon.ico whatever the pages link.
+    path("favicon.ico", favicon, name="favicon"),
     path("i18n/", include("django.conf.urls.i18n")),
     # Sitemaps and robots.txt: once, at the root.
     *root_urlpatterns,

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 DEFAULT_MAX_MB = 5
 # The encodings copy reaches us in. Detection is restricted to them: given
@@ -27,13 +28,13 @@ CANDIDATE_ENCODINGS = [
 ]
 # Signatures of files that are not text, with what to tell the editor.
 MAGIC = [
-    (b"%PDF", "a PDF"),
-    (b"PK\x03\x04", "a zip archive or Word/Excel document"),
-    (b"\xd0\xcf\x11\xe0", "an old Word/Excel document"),
-    (b"\x89PNG", "a PNG image"),
-    (b"\xff\xd8\xff", "a JPEG image"),
-    (b"GIF8", "a GIF image"),
-    (b"\x1f\x8b", "a gzip archive"),
+    (b"%PDF", gettext_lazy("a PDF")),
+    (b"PK\x03\x04", gettext_lazy("a zip archive or Word/Excel document")),
+    (b"\xd0\xcf\x11\xe0", gettext_lazy("an old Word/Excel document")),
+    (b"\x89PNG", gettext_lazy("a PNG image")),
+    (b"\xff\xd8\xff", gettext_lazy("a JPEG image")),
+    (b"GIF8", gettext_lazy("a GIF image")),
+    (b"\x1f\x8b", gettext_lazy("a gzip archive")),
 ]
 _NEWLINES_RE = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 # C0/C1 control characters other than tab and newline: never in copy.

@@ -59,6 +59,17 @@ class ArticleResult:
     error: str = ""
 
     @property
+    def kind_label(self) -> str:
+        """The kind as the desk names it (簡訊, 長文), not its stored code."""
+        from ..models import Article
+
+        return (
+            str(Article.Kind(self.kind).label)
+            if self.kind in Article.Kind
+            else self.kind
+        )
+
+    @property
     def dropped_labelled(self) -> list[tuple[str, str]]:
         return [(d.text, reason_label(d.reason)) for d in self.dropped]
 

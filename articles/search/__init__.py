@@ -11,6 +11,9 @@ filtered: ``Article.objects.live()`` on the public site, so visibility needs
 no reindex) that match ``query``, as a sequence a Paginator can page.
 """
 
+from companies.models import Ticker
+from companies.tickers import ticker_candidates
+
 from .analysis import MAX_QUERY_LENGTH, Query, analyse, parse_query
 from .backends import CANDIDATES, get_backend
 from .indexing import index_article, index_articles, rebuild
@@ -28,6 +31,7 @@ __all__ = [
     "index_articles",
     "matching_ids",
     "parse_query",
+    "parse_typed_query",
     "rebuild",
     "search",
     "snippet",
@@ -99,10 +103,27 @@ class SearchResults:
         return articles
 
 
+def parse_typed_query(text: str) -> Query:
+    """parse_query, except that a code typed alone in any spelling (``00700``,
+    ``700 HK Equity``, ``HKEX: 700``, ``６６３８.HK``, a bare ``9988``) that a
+    company has is searched as that ticker, so every spelling finds the same."""
+    query = parse_query(text)
+    typed = query.text
+    # A bare word ("solar") stays a word; a bare number is a code if a
+    # company has it (one query, only when the text can be a code at all).
+    qualified = bool(ticker_candidates(typed, bare=False))
+    if qualified or (typed.isdigit() and ticker_candidates(typed)):
+        found = Ticker.objects.lookup(typed)
+        if found is not None:
+            as_ticker = parse_query(str(found))
+            return Query(text=typed, units=as_ticker.units, truncated=query.truncated)
+    return query
+
+
 def search(query: Query | str, queryset, *, prepare=None) -> SearchResults:
     """The articles of ``queryset`` matching ``query``, best first."""
     if not isinstance(query, Query):
-        query = parse_query(query)
+        query = parse_typed_query(query)
     return SearchResults(query, queryset, prepare=prepare)
 
 

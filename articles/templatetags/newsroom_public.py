@@ -5,6 +5,8 @@ from zoneinfo import ZoneInfo
 from django import template
 from django.utils import timezone
 
+from newsroom import display
+
 register = template.Library()
 
 # Readers are told times in Hong Kong, whatever the server's zone.
@@ -20,18 +22,13 @@ def _local(value):
 @register.filter
 def hk_date(value):
     """``2026年11月21日``, in Hong Kong time."""
-    if not value:
-        return ""
-    local = _local(value)
-    return f"{local.year}年{local.month}月{local.day}日"
+    return display.hk_date(value)
 
 
 @register.filter
 def hk_datetime(value):
     """``2026年11月21日 14:05 HKT``, in Hong Kong time."""
-    if not value:
-        return ""
-    return f"{hk_date(value)} {_local(value):%H:%M} HKT"
+    return display.hk_datetime(value)
 
 
 @register.filter

@@ -262,17 +262,25 @@
     return document.documentElement.lang || undefined;
   }
 
+  // The one way times are written for people (newsroom/display.py):
+  // 2026年12月6日 12:50 HKT, on Hong Kong's clock whatever the browser's zone.
   function formatTime(ms) {
     const date = new Date(Number(ms));
-    try {
-      return date.toLocaleString(pageLanguage(), {
-        dateStyle: "medium",
-        timeStyle: "short",
-        hourCycle: "h23",
+    const parts = {};
+    new Intl.DateTimeFormat("en-GB", {
+      timeZone: "Asia/Hong_Kong",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "2-digit",
+      minute: "2-digit",
+      hourCycle: "h23",
+    })
+      .formatToParts(date)
+      .forEach((part) => {
+        parts[part.type] = part.value;
       });
-    } catch (error) {
-      return date.toLocaleString();
-    }
+    return `${parts.year}年${Number(parts.month)}月${Number(parts.day)}日 ${parts.hour}:${parts.minute} HKT`;
   }
 
   function listFormat(items) {

@@ -285,3 +285,33 @@ def test_merging_companies_moves_editors_removals(companies):
     # Where the article links the kept company, the link wins.
     assert not CompanyLinkRemoval.objects.filter(article=linked_here).exists()
     assert linked(linked_here) == {"陸金所控股"}
+
+
+def test_writers_are_offered_asking_an_editor_not_creating_a_company(
+    writer_client, writer
+):
+    article = make_article(body="<p>新科技(2513.HK)今日上市。</p>", created_by=writer)
+    html = writer_client.get(change_url(article)).content.decode()
+    panel = lxml_html.fromstring(html).get_element_by_id("nr-company-panel")
+    assert panel.xpath(".//a[contains(@class, 'nr-create-company')]") == []
+    assert panel.xpath(".//p[contains(@class, 'nr-ask-editor')]")
+    assert "2513.HK" in panel.text_content()
+    # The link a writer no longer sees would have been refused anyway.
+    add = writer_client.get(reverse("admin:companies_company_add"))
+    assert add.status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("copy", "name"),
+    [
+        ("市場上另一家公司新科技(2513.HK)亦公布業績。", "新科技"),
+        ("壹賬通金融科技有限公司(2513.HK)", "壹賬通金融科技有限公司"),
+        ("其中一家新科技（2513.HK）", "新科技"),
+        ("競爭對手新科技(2513.HK)", "新科技"),
+        ("(2513.HK)", ""),
+    ],
+)
+def test_the_name_guess_is_only_the_name(copy, name):
+    article = make_article(body=f"<p>{copy}</p>")
+    [unknown] = company_links.unknown_tickers(article)
+    assert unknown.name_guess == name

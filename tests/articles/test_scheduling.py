@@ -10,7 +10,7 @@ from articles.scheduling import PRESETS, goes_live_in, hk_time, preset_time
 
 from .desk import hk
 
-OPEN, MIDDAY = PRESETS
+OPEN, MIDDAY, *_OTHERS = PRESETS
 NOW = hk(2026, 12, 3, 10, 0)  # a Thursday
 
 
@@ -43,7 +43,7 @@ def test_goes_live_in_nothing_without_a_time():
 
 def test_hk_time_names_the_zone_whatever_the_value_zone():
     at = datetime(2026, 12, 3, 1, 30, tzinfo=UTC)
-    assert hk_time(at) == "2026年12月3日 09:30 Hong Kong time (HKT)"
+    assert hk_time(at) == "2026年12月3日 09:30 HKT"
 
 
 def test_datetime_local_input_is_read_as_hong_kong_time():
@@ -82,3 +82,41 @@ def test_start_of_day_is_hong_kong_midnight():
 def test_the_current_minute_is_not_the_past():
     assert not scheduling.is_past(NOW - timedelta(seconds=59), NOW)
     assert scheduling.is_past(NOW - timedelta(minutes=2), NOW)
+
+
+def test_presets_follow_the_hong_kong_market_day():
+    assert [(p.name, p.time.strftime("%H:%M")) for p in PRESETS] == [
+        ("open", "09:30"),
+        ("midday", "12:00"),
+        ("afternoon", "13:00"),
+        ("close", "16:10"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("now", "expected"),
+    [
+        # Christmas Day is a Friday in 2026: after Thursday's close, Monday.
+        (hk(2026, 12, 24, 17, 0), hk(2026, 12, 28, 16, 10)),
+        # Good Friday (a market holiday, not a general one) and Easter Monday's
+        # following day: Thursday 2 April 2026 after the close → Wednesday 8th.
+        (hk(2026, 4, 2, 17, 0), hk(2026, 4, 8, 16, 10)),
+        # Lunar New Year 2027 falls on a Saturday: Monday 8 and Tuesday 9
+        # February are market holidays.
+        (hk(2027, 2, 5, 17, 0), hk(2027, 2, 10, 16, 10)),
+        # National Day, a Thursday.
+        (hk(2026, 9, 30, 17, 0), hk(2026, 10, 2, 16, 10)),
+    ],
+)
+def test_next_trading_day_skips_hong_kong_market_holidays(now, expected):
+    close = next(p for p in PRESETS if p.name == "close")
+    assert preset_time(close, now) == expected
+
+
+def test_a_holiday_is_not_a_trading_day():
+    from datetime import date
+
+    assert not scheduling.is_trading_day(date(2026, 12, 25))
+    assert not scheduling.is_trading_day(date(2026, 4, 3))
+    assert scheduling.is_trading_day(date(2026, 12, 24))
+    assert scheduling.next_trading_day(date(2026, 12, 24)) == date(2026, 12, 28)

@@ -1,6 +1,8 @@
 """Tag strings as editors type them: Chinese punctuation separates, spaces do not;
 one tag in two scripts (醫藥 / 医药) is one tag."""
 
+import re
+
 import pytest
 from django.test import Client
 from django.urls import reverse
@@ -10,6 +12,7 @@ from taggit.models import Tag
 from taggit.utils import edit_string_for_tags as taggit_edit_string
 from taggit.utils import parse_tags as taggit_parse
 
+from articles import workflow
 from articles.models import Article
 from articles.tagging import (
     SEPARATORS_RE,
@@ -22,7 +25,7 @@ from articles.tagging import (
     tags_spelled_like,
 )
 from tests.articles.test_workflow import admin_post_data
-from tests.factories import make_article
+from tests.factories import make_article, make_editor
 
 
 @pytest.mark.parametrize(
@@ -101,13 +104,31 @@ def test_taggit_uses_our_parser():
     assert taggit_parse("Hang Seng Index") == ["Hang Seng Index"]
 
 
+def test_taggit_writes_tags_back_joined_by_commas_in_the_order_given():
+    tags = [Tag(name="降准"), Tag(name="央行"), Tag(name="Hang Seng Index")]
+    expected = "降准, 央行, Hang Seng Index"
+    assert taggit_edit_string(tags) == expected
+    assert edit_string_for_tags(tags) == expected
+
+
 @pytest.mark.django_db
-def test_taggit_writes_tags_back_joined_by_commas():
+def test_tags_keep_the_typed_order_in_the_form_and_on_the_page(editor_client, client):
     article = make_article()
-    article.tags.set(["降准", "央行", "Hang Seng Index"])
-    expected = "Hang Seng Index, 央行, 降准"
-    assert taggit_edit_string(article.tags.all()) == expected
-    assert edit_string_for_tags(article.tags.all()) == expected
+    workflow.apply("publish", article, by=make_editor())
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    # The same tags typed again in another order: the new order counts.
+    for typed in [
+        "降准，央行、Hang Seng Index；電動車",
+        "電動車、Hang Seng Index，央行，降准",
+    ]:
+        article.refresh_from_db()
+        response = editor_client.post(url, admin_post_data(article, tags=typed))
+        assert response.status_code == 302
+        names = parse_tags(typed)
+        assert list(article.tags.names()) == names
+        assert ", ".join(names) in editor_client.get(url).content.decode()
+        page = client.get(article.get_absolute_url()).content.decode()
+        assert re.findall(r'class="tag"[^>]*>#([^<]+)<', page) == names
 
 
 @pytest.mark.django_db

@@ -107,11 +107,13 @@ class Contexts:
         the test fails) unless ``bypass_csp=True`` is passed, which only a
         test that injects its own script (axe-core) needs."""
         context = self.browser.new_context(
-            base_url=self.live_server.url,
-            locale="zh-TW",
-            timezone_id="Asia/Hong_Kong",
-            viewport={"width": 1280, "height": 900},
-            **options,
+            **{
+                "base_url": self.live_server.url,
+                "locale": "zh-TW",
+                "timezone_id": "Asia/Hong_Kong",
+                "viewport": {"width": 1280, "height": 900},
+                **options,
+            }
         )
         context.set_default_timeout(TIMEOUT_MS)
         # No favicon exists; its 404 would show up as a console error.

@@ -1,11 +1,13 @@
 """No lost edits: the browser keeps a local copy until the server has the save."""
 
 import os
+from datetime import UTC, datetime
 
 import pytest
 from playwright.sync_api import expect
 
 from articles.models import Article
+from newsroom.display import hk_datetime
 from tests.factories import make_article, make_editor
 
 from .conftest import log_in
@@ -207,3 +209,24 @@ def test_copy_typed_on_an_older_version_is_not_saved_blindly(contexts):
     expect_saved(page_b)
     article.refresh_from_db()
     assert article.headline == "乙未儲存的標題"
+
+
+def test_local_copy_banner_tells_the_time_in_hong_kong_whatever_the_browser_zone(
+    contexts,
+):
+    user = make_editor()
+    article = make_article(headline="原來的標題", body="<p>原來的內文。</p>")
+    key = f"article-{article.pk}"
+    context = contexts.new(user, timezone_id="America/New_York")
+    page = open_form(context.new_page(), article)
+    page.fill("#id_headline", "紐約時間打的標題")
+    wait_for_copy(page, key, "紐約時間打的標題")
+    page.close()
+
+    page = open_form(context.new_page(), article)
+    banner = page.locator("#nr-local-draft")
+    expect(banner).to_be_visible()
+    saved_at = stored_copy(page, key)["savedAt"]
+    # The server's own format (newsroom.display), on Hong Kong's clock.
+    expected = hk_datetime(datetime.fromtimestamp(int(saved_at) / 1000, tz=UTC))
+    expect(banner).to_contain_text(expected)

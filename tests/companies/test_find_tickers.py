@@ -272,7 +272,6 @@ def test_repeated_ticker_is_listed_once_by_unique_tickers():
         "x6638.HK",
         "6638.HKD",
         "6638.HK2",
-        "８５３.HK",
         "(2.5T)",
         "規模 1.2T",
     ],

@@ -104,10 +104,10 @@ def test_companies_with_same_english_name_get_different_slugs():
     assert third.slug == "ping-an-3"
 
 
-def test_company_without_english_name_gets_a_placeholder_slug():
+def test_company_without_english_name_gets_its_name_in_pinyin():
     first = Company.objects.create(name="甲")
     second = Company.objects.create(name="乙")
-    assert (first.slug, second.slug) == ("company", "company-2")
+    assert (first.slug, second.slug) == ("jia", "yi")
 
 
 def test_company_slug_is_kept_when_saved_again():

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from articles.models import Article
 from newsletter import composing
@@ -80,21 +81,25 @@ def picks_post(issue, order, **fields):
     return data
 
 
+def new_issue_data(week):
+    """The admin's "add issue" form as posted with only the week typed."""
+    return {
+        "week": week,
+        "subject": "",
+        "preheader": "",
+        "editor_note": "",
+        "picks-TOTAL_FORMS": "0",
+        "picks-INITIAL_FORMS": "0",
+        "picks-MIN_NUM_FORMS": "0",
+        "picks-MAX_NUM_FORMS": "1000",
+    }
+
+
 def test_creating_an_issue_in_the_admin_prefills_subject_and_picks(desk, articles):
     response = desk.get(reverse("admin:newsletter_issue_add"))
     assert response.status_code == 200
     response = desk.post(
-        reverse("admin:newsletter_issue_add"),
-        {
-            "week": "2026-w10",
-            "subject": "",
-            "preheader": "",
-            "editor_note": "",
-            "picks-TOTAL_FORMS": "0",
-            "picks-INITIAL_FORMS": "0",
-            "picks-MIN_NUM_FORMS": "0",
-            "picks-MAX_NUM_FORMS": "1000",
-        },
+        reverse("admin:newsletter_issue_add"), new_issue_data("2026-w10")
     )
     assert response.status_code == 302
     issue = Issue.objects.get(week=WEEK)
@@ -299,3 +304,16 @@ def test_a_proof_needs_an_address_on_the_account(client, issue):
     client.post(url)
     assert mail.outbox == []
     assert client.get(url).status_code == 405  # POST only
+
+
+def test_add_form_offers_this_hong_kong_week_and_warns_of_an_empty_issue(
+    monkeypatch, desk
+):
+    # Sunday 6 December 2026, 18:00 in Hong Kong: still week 49 there.
+    sunday = datetime(2026, 12, 6, 18, tzinfo=ZoneInfo("Asia/Hong_Kong"))
+    monkeypatch.setattr(timezone, "now", lambda: sunday)
+    url = reverse("admin:newsletter_issue_add")
+    assert desk.get(url).context["adminform"].form.initial["week"] == "2026-W49"
+    response = desk.post(url, new_issue_data("2026-W49"), follow=True)
+    said = [str(m) for m in response.context["messages"]]
+    assert any("2026-W49" in m for m in said), said

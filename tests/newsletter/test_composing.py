@@ -143,14 +143,30 @@ def test_issue_articles_follow_one_issues_order_when_an_article_is_in_two():
     assert issue_articles(other) == [first, second]
 
 
-def test_compose_command_creates_next_weeks_issue_once(capsys):
+def test_compose_command_creates_the_weeks_issue_once(capsys):
+    make_live_article(kind="feature", publish_at=at(4))
     call_command("compose_newsletter", WEEK)
     issue = Issue.objects.get(week=WEEK)
     assert issue.status == Issue.Status.DRAFT
     call_command("compose_newsletter", WEEK)
     assert "left alone" in capsys.readouterr().out
     assert Issue.objects.count() == 1
-    call_command("compose_newsletter")
-    assert Issue.objects.filter(week=composing.next_week()).exists()
     with pytest.raises(CommandError):
         call_command("compose_newsletter", "2026-47")
+
+
+def test_compose_command_defaults_to_the_current_hong_kong_week(monkeypatch, capsys):
+    # Sunday 6 December 2026, 18:00 in Hong Kong: still week 49 there.
+    sunday = datetime(2026, 12, 6, 18, tzinfo=HKT)
+    monkeypatch.setattr(timezone, "now", lambda: sunday)
+    make_live_article(kind="brief", publish_at=sunday - timedelta(days=2))
+    call_command("compose_newsletter")
+    assert list(Issue.objects.values_list("week", flat=True)) == ["2026-W49"]
+
+
+def test_compose_command_makes_no_empty_issue_unless_asked(capsys):
+    call_command("compose_newsletter", WEEK)
+    assert Issue.objects.count() == 0
+    assert "no live articles" in capsys.readouterr().err
+    call_command("compose_newsletter", WEEK, "--allow-empty")
+    assert Issue.objects.get(week=WEEK).picks.count() == 0

@@ -1,5 +1,7 @@
 """newsletter/rendering.py: the HTML email, the plain text, per script."""
 
+import email
+import email.policy
 import io
 import re
 from datetime import datetime
@@ -177,3 +179,32 @@ def test_picks_follow_the_editors_order(issue):
     articles = rendering.issue_articles(issue)
     assert [a.headline for a in articles] == ["證監會發出新規", "國際銀行業務發展"]
     assert text.index("國際銀行業務發展") < text.index("證監會發出新規")
+
+
+def test_simplified_interface_words_come_from_the_simplified_catalogue(issue):
+    """阅读时长 is the Simplified catalogue's word; converting the Traditional
+    閱讀需時 would give 阅读需时."""
+    simplified = rendering.render_issue(issue, Script.HANS).html
+    traditional = rendering.render_issue(issue, Script.HANT).html
+    assert "閱讀需時" in traditional
+    assert "阅读时长" in simplified
+    assert "阅读需时" not in simplified
+
+
+def test_simplified_subscribers_get_a_simplified_sender_name(issue, settings):
+    from newsletter.messages import IssueMessages, sender_for
+    from newsletter.models import Subscriber
+
+    settings.DEFAULT_FROM_EMAIL = "新聞室財經 <newsletter@newsroom.example>"
+    assert sender_for(Script.HANS, settings.DEFAULT_FROM_EMAIL) == (
+        "新闻室财经 <newsletter@newsroom.example>"
+    )
+    composing.mark_ready(issue)
+    messages = IssueMessages(issue)
+    for script, name in ((Script.HANS, "新闻室财经"), (Script.HANT, "新聞室財經")):
+        reader = Subscriber.objects.create(email=f"{script}@example.com", script=script)
+        sent = messages.email_message(reader)
+        assert sent.from_email.startswith(name)
+        raw = sent.message().as_bytes()
+        parsed = email.message_from_bytes(raw, policy=email.policy.default)
+        assert str(parsed["From"]).startswith(name)

@@ -239,6 +239,11 @@ class Command(BaseCommand):
             workflow.publish(article, by=editor, at=soon)
             return
         workflow.publish(article, by=editor, at=self._publish_time(*spec["when"]))
+        # Made today, published days ago: unless the demo says it was edited
+        # later, its last change is its publication, so no "updated" line.
+        edited = spec.get("edited_after_hours")
+        changed = article.publish_at + timedelta(hours=edited or 0)
+        Article.objects.filter(pk=article.pk).update(updated_at=min(changed, self.now))
         if state == "unpublished":
             workflow.unpublish(article, by=editor, note=spec.get("note", ""))
 

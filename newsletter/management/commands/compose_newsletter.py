@@ -4,20 +4,28 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import CommandError
 
 from newsletter import composing
-from newsletter.models import Issue
+from newsletter.models import Issue, current_week
 from newsroom.progress import LongCommand
 
 
 class Command(LongCommand):
     help = (
-        "Create the draft issue for an ISO week (default: next week) with the "
-        "subject, preheader and picks pre-filled from the week's live articles. "
-        "An issue that exists is left alone."
+        "Create the draft issue for an ISO week (default: the current week, "
+        "Hong Kong time) with the subject, preheader and picks pre-filled from "
+        "the week's live articles. An issue that exists is left alone; a week "
+        "with no live articles makes no issue unless --allow-empty."
     )
 
     def add_arguments(self, parser):
         parser.add_argument(
-            "week", nargs="?", help="ISO week, e.g. 2026-W47 (default: next week)."
+            "week",
+            nargs="?",
+            help="ISO week, e.g. 2026-W47 (default: this week in Hong Kong).",
+        )
+        parser.add_argument(
+            "--allow-empty",
+            action="store_true",
+            help="Create the issue even if the week has no live articles yet.",
         )
         parser.add_argument(
             "--dry-run",
@@ -25,11 +33,18 @@ class Command(LongCommand):
             help="Say what the issue would hold; create nothing.",
         )
 
-    def handle(self, *args, week=None, dry_run=False, **options):
+    def handle(self, *args, week=None, allow_empty=False, dry_run=False, **options):
         try:
-            week = composing.parse_week(week or composing.next_week())
+            week = composing.parse_week(week or current_week())
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
+        if not allow_empty and not composing.week_articles(week):
+            self.stderr.write(
+                f"{week}: no live articles in this week (Hong Kong time), so no "
+                "issue was made. Pass another week, or --allow-empty to make an "
+                "empty one to fill by hand."
+            )
+            return
         existing = Issue.objects.filter(week=week).first()
         if existing is not None:
             self.stdout.write(
