@@ -7,12 +7,10 @@ subscriber pending and mails a confirmation link; the link makes them active.
 """
 
 import logging
-import smtplib
 import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -20,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import editions
+from newsroom import editions, mailing
 
 from . import ratelimit, tokens
 from .models import Script, Subscriber, SubscriptionEvent
@@ -207,12 +205,12 @@ def _stop_mail(subscriber, *, status, stamp, kind, method, already, at, detail):
     return changed
 
 
-def send_confirmation(subscriber: Subscriber) -> bool:
-    """Mail the confirmation link, in the subscriber's script; False if it failed.
+def send_confirmation(subscriber: Subscriber) -> None:
+    """Queue the confirmation link, in the subscriber's script.
 
     Written once in Traditional Chinese and converted for Simplified readers,
-    as the site's pages are. A failure is logged, not raised: the sign-up page
-    must look the same whether or not an email was sent.
+    as the site's pages are. A task sends it (newsroom/mailing.py), so the
+    sign-up page answers as fast whether or not an email goes out.
     """
     simplified = subscriber.script == Script.HANS
     edition = editions.SIMPLIFIED if simplified else editions.TRADITIONAL
@@ -235,17 +233,11 @@ def send_confirmation(subscriber: Subscriber) -> bool:
         subject = editions.convert_text(subject)
         text = editions.convert_text(text)
         html = editions.convert_markup(html)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
+    mailing.send_mail_task.enqueue(
+        subject=subject,
+        body=text,
+        html=html,
         to=[subscriber.email],
         # RFC 3834: out-of-office replies should not answer this.
         headers={"Auto-Submitted": "auto-generated"},
     )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Confirmation email to subscriber %s failed", subscriber.pk)
-        return False
-    return True

@@ -214,13 +214,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_VERBOSE = False
 # Behind a reverse proxy or CDN, the client's address is in X-Forwarded-For:
-# say how many proxies to trust (0 = use the connection's address).
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0")) or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
+# TRUSTED_PROXY_COUNT says how many proxies in front append to it (0 = use
+# the connection's address and ignore the header). One helper reads it for
+# axes, the sign-up and password-reset limits and consent records.
+TRUSTED_PROXY_COUNT = int(os.environ.get("TRUSTED_PROXY_COUNT", "0"))
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_address"
+
+# Password resets: requests per client address per hour (then a 429 page), and
+# reset mails per address per hour, whoever asks (then silently none).
+PASSWORD_RESETS_PER_HOUR = int(os.environ.get("PASSWORD_RESETS_PER_HOUR", "10"))
+PASSWORD_RESET_MAILS_PER_HOUR = int(
+    os.environ.get("PASSWORD_RESET_MAILS_PER_HOUR", "3")
 )
+# After a login whose next= was refused (another host), land on the desk.
+LOGIN_REDIRECT_URL = "/admin/"
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

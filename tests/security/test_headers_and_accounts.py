@@ -426,6 +426,17 @@ def test_next_after_login_stays_on_our_host(client, next_url):
     assert lands_home(response["Location"]), response["Location"]
 
 
+def test_a_refused_next_lands_on_the_desk(client):
+    make_editor(username="desk-editor", password=PASSWORD)
+    response = client.post(
+        reverse("admin:login"),
+        {"username": "desk-editor", "password": PASSWORD, "next": "//evil.example"},
+        follow=True,
+    )
+    assert response.redirect_chain[-1][0] == "/admin/"
+    assert response.status_code == 200
+
+
 @pytest.mark.parametrize("next_url", HOSTILE_NEXT)
 def test_next_when_already_logged_in_stays_on_our_host(client, editor, next_url):
     client.force_login(editor)
