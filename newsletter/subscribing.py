@@ -7,7 +7,6 @@ subscriber pending and mails a confirmation link; the link makes them active.
 """
 
 import logging
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -19,6 +18,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from newsroom import editions, mailing
+from newsroom.edge import has_control_characters
 
 from . import ratelimit, tokens
 from .models import Script, Subscriber, SubscriptionEvent
@@ -48,15 +48,11 @@ def validate_email_address(value: str) -> None:
 
 
 def refuse_control_characters(value: str) -> None:
-    if _has_control_characters(value):
+    if has_control_characters(value):
         raise ValidationError(
             _("An email address cannot contain line breaks or control characters."),
             code="control_character",
         )
-
-
-def _has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in value)
 
 
 def hash_ip(ip: str) -> str:
@@ -69,7 +65,7 @@ def clean_consent_page(page: str) -> str:
     page = (page or "").strip()
     if not page.startswith("/") or page.startswith("//"):
         return ""
-    if _has_control_characters(page):
+    if has_control_characters(page):
         return ""
     return page[:CONSENT_PAGE_MAX_LENGTH]
 

@@ -86,6 +86,10 @@ MIDDLEWARE = [
     # Below the page cache, so a kept page is kept with its policy and a hit
     # costs nothing more (newsroom/security.py).
     "newsroom.security.ContentSecurityPolicyMiddleware",
+    # A URL or query string with a control character (a NUL...) is a 400
+    # page, with the headers above, before any view or query sees it
+    # (newsroom/edge.py).
+    "newsroom.edge.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
