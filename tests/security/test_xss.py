@@ -447,6 +447,10 @@ def feed_problems(root) -> list[str]:
     html_parts = [
         *root.iterfind("channel/description"),
         *root.iterfind("channel/item/description"),
+        # RSS does not say titles are text; some readers render them as HTML.
+        *root.iterfind("channel/title"),
+        *root.iterfind("channel/item/title"),
+        *root.iterfind("channel/item/category"),
         *(e for e in root.iter(f"{ATOM}summary", f"{ATOM}content", f"{ATOM}title",
                                f"{ATOM}subtitle", f"{ATOM}rights")
           if e.get("type") == "html"),
