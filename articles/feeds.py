@@ -17,11 +17,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from companies.models import Company
 
-from . import caching, seo
+from . import caching, seo, tagging
 from .models import Article, Author
 
 FEED_LENGTH = 20
@@ -213,7 +212,7 @@ class CompanyFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(tagging.live_tags(), slug=slug)
 
     def articles(self, obj):
         return Article.objects.live().filter(tags=obj)

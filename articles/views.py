@@ -13,12 +13,12 @@ from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from companies.models import Ticker
 from newsroom import pagecache
 
-from . import caching, preview, seo
+from . import caching, preview, seo, tagging
 from .filters import ArticleFilter
 from .models import Article, Author, Correction
 from .rendering import body_with_company_links
@@ -339,7 +339,8 @@ def author_detail(request, slug):
 
 
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    # A tag only unpublished copy carries is as unknown as one never made.
+    tag = get_object_or_404(tagging.live_tags(), slug=slug)
     caching.lists(caching.tag_list(tag.pk))
     articles = Article.objects.live().filter(tags__slug=tag.slug)
     page = paginate(request, for_lists(articles))

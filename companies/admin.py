@@ -83,11 +83,21 @@ class CompanyAdmin(admin.ModelAdmin):
         return kwargs
 
     def get_queryset(self, request):
+        # Coverage counts live articles only: a count that moved when an
+        # editor saved a draft would tell a writer what is being written.
+        # companies/ never imports articles/: the reverse relation's model
+        # gives the articles' own definition of live.
+        articles = Company._meta.get_field("articles").related_model
+        live = articles.objects.live().values("pk")
         return (
             super()
             .get_queryset(request)
             .prefetch_related("tickers")
-            .annotate(coverage_count=Count("articles", distinct=True))
+            .annotate(
+                coverage_count=Count(
+                    "articles", filter=Q(articles__in=live), distinct=True
+                )
+            )
         )
 
     def get_search_results(self, request, queryset, search_term):
