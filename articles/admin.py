@@ -26,6 +26,7 @@ from django.utils.translation import ngettext
 from js_asset.media import Media
 
 from companies.models import Company
+from newsroom.admin_site import AutocompleteInitialMixin
 
 from . import (
     company_links,
@@ -56,7 +57,7 @@ admin.site.index_title = _("Editorial desk")
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(AutocompleteInitialMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     search_fields = ["name", "slug", "email"]
     autocomplete_fields = ["user"]
@@ -185,7 +186,7 @@ def _when(value):
 
 
 @admin.register(Article)
-class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(AutocompleteInitialMixin, SearchIndexAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/articles/article/change_form.html"

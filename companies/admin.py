@@ -9,6 +9,8 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom.admin_site import AutocompleteInitialMixin
+
 from .merging import merge_companies
 from .models import Company, Ticker
 from .tickers import Exchange, InvalidTicker, normalise_symbol, parse_ticker
@@ -182,7 +184,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticker)
-class TickerAdmin(admin.ModelAdmin):
+class TickerAdmin(AutocompleteInitialMixin, admin.ModelAdmin):
     list_display = ["__str__", "company", "exchange"]
     list_filter = ["exchange"]
     search_fields = ["symbol", "company__name", "company__name_en"]
