@@ -7,7 +7,6 @@ the password-reset limit and consent records all use that one address.
 """
 
 import pytest
-from django.core.cache import cache
 from django.test import Client, RequestFactory
 
 from newsletter.models import Subscriber
@@ -15,20 +14,13 @@ from newsletter.subscribing import hash_ip
 from newsroom.clients import client_address
 from tests.factories import make_editor
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 PROXY = "10.0.0.10"  # the proxy next to the app server: REMOTE_ADDR
 OUTER_PROXY = "10.0.0.20"
 CLIENT = "203.0.113.7"
 SPOOFED = "198.51.100.66"
 PASSWORD = "correct horse 電池 staple"
-
-
-@pytest.fixture(autouse=True)
-def _empty_counters():
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def request_from(remote_addr, forwarded_for=None):

@@ -13,7 +13,7 @@ from companies.models import Company
 from tests.articles.test_workflow import admin_post_data, change_url
 from tests.factories import make_article, make_company, make_live_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 PUBLIC_URLS = [
     "/tags/%00/",

@@ -19,7 +19,7 @@ from articles.models import Article
 from tests.articles.test_workflow import admin_post_data
 from tests.factories import make_article
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 @pytest.fixture(autouse=True)

@@ -16,7 +16,6 @@ from urllib.parse import quote, urlsplit
 
 import lxml.html
 import pytest
-from django.core.cache import cache
 from django.test import Client
 from django.utils import timezone
 from django.utils.html import escape
@@ -73,8 +72,7 @@ MAX_PAGES = 120
 
 
 @pytest.fixture
-def world(db):
-    cache.clear()
+def world(db, empty_cache):
     writer, editor = make_writer(), make_editor()
     author = make_author(name="陳大文", slug="chan-tai-man", user=writer)
     company = make_company("0700.HK", name="騰訊控股")
@@ -92,8 +90,7 @@ def world(db):
     )
     Subscriber.objects.create(email="reader@example.com", status="active")
     composing.create_issue("2026-W49", subject="週報")
-    yield {"writer": writer, "editor": editor}
-    cache.clear()
+    return {"writer": writer, "editor": editor}
 
 
 def _links(response) -> list[str]:

@@ -9,21 +9,13 @@ resets are limited per client address and reset mails per address.
 import pytest
 from asgiref.local import Local
 from django.core import mail
-from django.core.cache import cache
 from django.test import Client
 from django_tasks import task_backends
 
 from newsletter import subscribing
 from tests.factories import make_editor
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _empty_counters():
-    cache.clear()
-    yield
-    cache.clear()
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 
 def _reload_task_backends():

@@ -20,7 +20,7 @@ from tests.factories import (
     make_writer,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("empty_cache")]
 
 SECRET_TAG = "併購傳聞"  # only on a colleague's draft
 LIVE_TAG = "併購完成"
