@@ -26,7 +26,6 @@ from django.utils.translation import ngettext
 from js_asset.media import Media
 
 from companies.models import Company
-from newsroom.admin_site import AutocompleteInitialMixin
 
 from . import (
     company_links,
@@ -57,7 +56,7 @@ admin.site.index_title = _("Editorial desk")
 
 
 @admin.register(Author)
-class AuthorAdmin(AutocompleteInitialMixin, admin.ModelAdmin):
+class AuthorAdmin(admin.ModelAdmin):
     list_display = ["name", "slug", "user", "article_count"]
     search_fields = ["name", "slug", "email"]
     autocomplete_fields = ["user"]
@@ -186,7 +185,7 @@ def _when(value):
 
 
 @admin.register(Article)
-class ArticleAdmin(AutocompleteInitialMixin, SearchIndexAdminMixin, admin.ModelAdmin):
+class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
     form = ArticleAdminForm
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     change_form_template = "admin/articles/article/change_form.html"

@@ -9,8 +9,6 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.admin_site import AutocompleteInitialMixin
-
 from .merging import merge_companies
 from .models import Company, Ticker
 from .tickers import Exchange, InvalidTicker, normalise_symbol, parse_ticker
@@ -184,7 +182,7 @@ class CompanyAdmin(admin.ModelAdmin):
 
 
 @admin.register(Ticker)
-class TickerAdmin(AutocompleteInitialMixin, admin.ModelAdmin):
+class TickerAdmin(admin.ModelAdmin):
     list_display = ["__str__", "company", "exchange"]
     list_filter = ["exchange"]
     search_fields = ["symbol", "company__name", "company__name_en"]
