@@ -219,6 +219,23 @@ def test_no_admin_page_or_form_answers_500_to_hostile_input(world, role):
     assert_hostile_posts_answer_without_500_and_keep_the_text(client, paths)
 
 
+def test_an_empty_to_field_on_a_change_page_means_the_primary_key(world):
+    client = Client()
+    client.force_login(world["editor"])
+    article = make_live_article()
+    url = f"/admin/articles/article/{article.pk}/change/"
+    assert client.get(url, {"_to_field": ""}).status_code == 200
+
+
+@pytest.mark.parametrize("value", ["%", "x", "1,%"])
+def test_an_autocomplete_value_naming_no_row_is_dropped_from_an_add_page(world, value):
+    client = Client()
+    client.force_login(world["editor"])
+    for url in ("/admin/companies/ticker/add/", "/admin/articles/article/add/"):
+        response = client.get(url, {"company": value, "companies": value})
+        assert response.status_code == 200, url
+
+
 @pytest.mark.parametrize("value", ["a\x00@example.com", LONG + "@example.com", "%ff"])
 def test_a_hostile_sign_up_answers_without_500(client, world, value):
     response = client.post("/newsletter/subscribe/", {"email": value})
