@@ -10,6 +10,7 @@ not learn that a tag exists only on drafts.
 import pytest
 from django.test import Client
 from django.urls import reverse
+from taggit.models import Tag
 
 from articles import revisions, tagging, workflow
 from tests.factories import (
@@ -51,6 +52,13 @@ def test_tag_suggestions_offer_a_writer_no_tag_of_a_colleagues_draft(desk):
         "results": [],
         "existing": None,
     }
+
+
+def test_a_tag_on_no_article_is_offered_to_a_writer(desk):
+    Tag.objects.create(name="電動車", slug="電動車")
+    url = reverse("admin:articles_tag_suggest")
+    answer = logged_in(desk).get(url, {"q": "电动车"}).json()
+    assert answer == {"results": ["電動車"], "existing": "電動車"}
 
 
 def test_tag_suggestions_offer_an_editor_every_tag(desk):
