@@ -38,6 +38,7 @@ from . import (
     quick_actions,
     revisions,
     scheduling,
+    tag_admin,  # noqa: F401 (registers the tag admin)
     tagging,
     workflow,
 )
@@ -175,11 +176,7 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        from taggit.models import Tag
-
-        tags = Tag.objects.annotate(n=Count("taggit_taggeditem_items")).order_by(
-            "-n", "name"
-        )
+        tags = tagging.tags_visible_to(request.user).order_by("-n", "name")
         return [(t.slug, t.name) for t in tags[:40]]
 
     def queryset(self, request, queryset):
@@ -511,7 +508,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
             and request.user.has_perm("articles.add_previewlink"),
             preview_form=PreviewLinkForm(),
             stale_current=context["adminform"].form.stale_current,
-            revision_count=obj.revisions.count() if obj else 0,
+            revision_count=workflow.revisions_visible_to(request.user, obj).count()
+            if obj
+            else 0,
         )
         if obj is not None:
             context.update(
@@ -631,16 +630,19 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         if not self.has_view_or_change_permission(request):
             raise PermissionDenied
         # NUL: PostgreSQL refuses it in a query parameter.
-        query = (request.GET.get("q") or "").replace("\x00", "").strip()[:50]
+        query = (request.GET.get("q") or "").strip()[:50]
         if not query:
             return JsonResponse({"results": [], "existing": None})
-        starting = tagging.tags_spelled_like(query, match="prefix")
+        visible = tagging.tags_visible_to(request.user)
+        starting = tagging.tags_spelled_like(query, match="prefix", among=visible)
         names = list(starting.values_list("name", flat=True)[:10])
         if len(names) < 10:
-            containing = tagging.tags_spelled_like(query, match="contains")
+            containing = tagging.tags_spelled_like(
+                query, match="contains", among=visible
+            )
             containing = containing.exclude(name__in=names)
             names += list(containing.values_list("name", flat=True)[: 10 - len(names)])
-        existing = tagging.existing_spelling(query)
+        existing = tagging.existing_spelling(query, among=visible)
         return JsonResponse(
             {"results": names, "existing": existing if existing != query else None}
         )
@@ -669,7 +671,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
 
     def revisions_view(self, request, pk):
         article = self._article_or_404(request, pk)
-        history = list(article.revisions.select_related("created_by"))
+        history = list(workflow.revisions_visible_to(request.user, article))
         by_pk = {r.pk: r for r in history}
         older = by_pk.get(_int(request.GET.get("a")))
         newer = by_pk.get(_int(request.GET.get("b")))

@@ -4,8 +4,10 @@ Every feed starts from ``Article.objects.live()`` and runs the same few
 queries however many items, authors and tags it carries.
 
 Feed readers render an RSS description and an Atom summary as HTML, so the
-plain text we put there (a dek, a company's name) is escaped first; titles,
-names and categories are plain text to readers and go out as typed.
+plain text we put there (a dek, a company's name) is escaped first. RSS
+titles and categories have their angle brackets escaped too (some readers
+render them as HTML, see ``RssFeed``); in Atom they are text and go out as
+typed.
 """
 
 from django.conf import settings
@@ -15,11 +17,10 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext as _
-from taggit.models import Tag
 
 from companies.models import Company
 
-from . import seo
+from . import seo, tagging
 from .models import Article, Author
 
 FEED_LENGTH = 20
@@ -44,8 +45,35 @@ class _XmlSafe:
         super().add_item(*args, **{k: _xml_safe(v) for k, v in kwargs.items()})
 
 
+def _inert_as_html(value):
+    """Angle brackets as HTML entities: shown as themselves by a reader that
+    treats a title as HTML, and by one that treats it as text."""
+    if isinstance(value, str):
+        return value.replace("<", "&lt;").replace(">", "&gt;")
+    if isinstance(value, list | tuple):
+        return [_inert_as_html(v) for v in value]
+    return value
+
+
 class RssFeed(_XmlSafe, Rss201rev2Feed):
-    pass
+    """RSS 2.0 does not say whether a title is text or HTML, and some readers
+    render it as HTML after undoing the XML escaping: titles and categories
+    (typed headlines, tag, company and author names) are escaped once more
+    for them. Atom says type="text", so its titles go out as typed."""
+
+    _PLAIN_TEXT = ("title", "categories")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **self._inert(kwargs))
+
+    def add_item(self, *args, **kwargs):
+        super().add_item(*args, **self._inert(kwargs))
+
+    def _inert(self, kwargs):
+        return {
+            key: _inert_as_html(value) if key in self._PLAIN_TEXT else value
+            for key, value in kwargs.items()
+        }
 
 
 class AtomFeed(_XmlSafe, Atom1Feed):
@@ -170,7 +198,7 @@ class CompanyFeed(ArticleFeed):
 
 class TagFeed(ArticleFeed):
     def get_object(self, request, slug):
-        return get_object_or_404(Tag, slug=slug)
+        return get_object_or_404(tagging.live_tags(), slug=slug)
 
     def articles(self, obj):
         return Article.objects.live().filter(tags=obj)

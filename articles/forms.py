@@ -88,9 +88,11 @@ class ArticleAdminForm(forms.ModelForm):
             tagging.keep_typed_order(self.instance, self.cleaned_data["tags"])
 
     def clean_tags(self):
-        # 电动车 typed where 電動車 exists is that tag, not a twin of it.
+        # 电动车 typed where 電動車 exists is that tag, not a twin of it;
+        # only among the tags this person may know of.
         names, self.tag_respellings = tagging.match_existing_tags(
-            self.cleaned_data.get("tags") or []
+            self.cleaned_data.get("tags") or [],
+            among=tagging.tags_visible_to(self.user) if self.user else None,
         )
         return names
 

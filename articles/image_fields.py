@@ -6,7 +6,16 @@ articles/validators.py ``check_image_upload`` (size, format by content, name,
 pixels, decoding, trailing data) before Django's own Pillow check, and a
 model-level content validator for code that saves through ``full_clean``.
 It migrates as a plain ``models.ImageField``: nothing in the database changes.
+
+Stored names cannot be guessed: each upload goes into a folder named by 128
+random bits (``articles/2026/12/<22 characters>/hero.jpg``). Media is served
+by the web server or the bucket without asking Django, so a draft's image
+must not be findable from the month and the file name a writer chose; its
+address is known only to those shown the article (the desk, a preview link).
 """
+
+import posixpath
+import secrets
 
 from django import forms
 from django.db import models
@@ -30,6 +39,11 @@ class CheckedImageField(models.ImageField):
 
     def formfield(self, **kwargs):
         return super().formfield(**{"form_class": CheckedImageFormField, **kwargs})
+
+    def generate_filename(self, instance, filename):
+        folder, name = posixpath.split(filename)
+        unguessable = posixpath.join(folder, secrets.token_urlsafe(16), name)
+        return super().generate_filename(instance, unguessable)
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()

@@ -8,6 +8,7 @@ Word or a web page, the importer, the shell.
 import html
 import re
 from html.parser import HTMLParser
+from urllib.parse import unquote, urlsplit
 
 import nh3
 from django.conf import settings
@@ -55,17 +56,33 @@ def _is_protocol_relative(url: str) -> bool:
     return url.startswith("//")
 
 
+def _our_media_url(value: str) -> str | None:
+    """``value`` if it names a file under MEDIA_URL, else None.
+
+    Only our own media: a remote image leaks readers to a third party and can
+    change after an editor has checked it. The URL is read as a browser would
+    (edges and tabs dropped, percent-escapes decoded) before it is checked, and
+    a backslash or a dot segment is refused outright: a browser would resolve
+    ``/media/../admin/logout/`` to a page of ours that is not an image.
+    """
+    url = _URL_IGNORED_RE.sub("", value.strip(_URL_EDGES))
+    decoded = unquote(url)
+    if "\\" in decoded:
+        return None
+    if {".", ".."} & set(urlsplit(decoded).path.split("/")):
+        return None
+    media = settings.MEDIA_URL
+    # Look for "//" only past MEDIA_URL's scheme and host (it may be a CDN).
+    rest = decoded[max(len(media) - 1, 0) :]
+    return url if decoded.startswith(media) and "//" not in rest else None
+
+
 def _keep_attribute(element: str, attribute: str, value: str) -> str | None:
     if element == "a" and attribute == "href":
         # A link elsewhere says where it goes (https://...).
         return None if _is_protocol_relative(value) else value
     if element == "img" and attribute == "src":
-        # Only our own media: a remote image leaks readers to a third party
-        # and can change after an editor has checked it.
-        media = settings.MEDIA_URL
-        # Look for "//" only past MEDIA_URL's scheme and host (it may be a CDN).
-        rest = value[max(len(media) - 1, 0) :]
-        return value if value.startswith(media) and "//" not in rest else None
+        return _our_media_url(value)
     if attribute in {"width", "height", "colspan", "rowspan", "start"}:
         return value if value.isdigit() and len(value) <= 4 else None
     return value

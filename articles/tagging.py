@@ -17,7 +17,7 @@ import functools
 import re
 from collections import defaultdict
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.text import slugify
 
 from companies.matching import fold, fold_table
@@ -140,46 +140,95 @@ def spelling_pattern(text: str) -> str:
     return "".join(parts)
 
 
-def tags_spelled_like(text: str, *, match: str = "exact"):
-    """Tags whose name is ``text`` in some spelling, most used first.
+# --- which tags someone may see -------------------------------------------------
+
+
+def all_tags():
+    """Every tag, with ``n``: on how many articles of any state."""
+    from taggit.models import Tag
+
+    return Tag.objects.annotate(n=Count("taggit_taggeditem_items"))
+
+
+def tags_on(articles):
+    """Tags on at least one of ``articles``, with ``n``: on how many of them."""
+    from taggit.models import Tag
+
+    # filter() before annotate(): the count runs over the same filtered join.
+    return Tag.objects.filter(article__in=articles.values("pk")).annotate(
+        n=Count("article", distinct=True)
+    )
+
+
+def live_tags():
+    """The tags readers may know of: those on a live article."""
+    from .models import Article
+
+    return tags_on(Article.objects.live())
+
+
+def tags_visible_to(user):
+    """The tags ``user`` may know of, with ``n``: on how many articles they see.
+
+    Editors see every tag. A writer sees the tags of the articles they may
+    see (their own and live ones) and tags on no article at all; never one
+    that only a colleague's unpublished copy carries: that copy is
+    need-to-know, and so are the names it is tagged with and their counts.
+    """
+    from taggit.models import Tag, TaggedItem
+
+    from .models import Article
+    from .workflow import EDIT_ANY_PERMISSION, visible_to
+
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return all_tags()
+    seen = visible_to(user, Article.objects.all()).values("pk")
+    on_seen = Tag.objects.filter(article__in=seen).values("pk")
+    used = TaggedItem.objects.values("tag_id")
+    return Tag.objects.filter(Q(pk__in=on_seen) | ~Q(pk__in=used)).annotate(
+        n=Count("article", filter=Q(article__in=seen), distinct=True)
+    )
+
+
+def tags_spelled_like(text: str, *, match: str = "exact", among=None):
+    """Tags (of ``among``, by default all) whose name is ``text`` in some
+    spelling, most used first.
 
     ``match`` is "exact" (the whole name), "prefix" or "contains".
     """
-    from taggit.models import Tag
-
     pattern = spelling_pattern(text)
     if match == "exact":
         pattern = f"^{pattern}$"
     elif match == "prefix":
         pattern = f"^{pattern}"
-    return (
-        Tag.objects.filter(name__regex=pattern)
-        .annotate(n=Count("taggit_taggeditem_items"))
-        .order_by("-n", "name", "pk")
-    )
+    tags = all_tags() if among is None else among
+    return tags.filter(name__regex=pattern).order_by("-n", "name", "pk")
 
 
-def existing_spelling(name: str) -> str | None:
-    """The name of the existing tag that ``name`` spells, if any.
+def existing_spelling(name: str, *, among=None) -> str | None:
+    """The name of the existing tag (of ``among``) that ``name`` spells, if any.
 
     The tag of exactly this name when there is one, else the most used of the
     tags spelled like it (more than one means twins from before).
     """
-    names = list(tags_spelled_like(name).values_list("name", flat=True))
+    names = list(tags_spelled_like(name, among=among).values_list("name", flat=True))
     if not names:
         return None
     return name if name in names else names[0]
 
 
-def match_existing_tags(names: list[str]) -> tuple[list[str], list[tuple[str, str]]]:
-    """``names`` with each one that spells an existing tag replaced by its name.
+def match_existing_tags(
+    names: list[str], *, among=None
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """``names`` with each one that spells an existing tag (of ``among``)
+    replaced by its name.
 
     Returns the names to save (order kept, no two of one folded form) and the
     (typed, existing) pairs that were replaced, for telling the editor.
     """
     result, replaced, seen = [], [], set()
     for name in names:
-        existing = existing_spelling(name) or name
+        existing = existing_spelling(name, among=among) or name
         if existing != name:
             replaced.append((name, existing))
         if fold_tag(existing) not in seen:

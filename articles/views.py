@@ -16,7 +16,7 @@ from taggit.models import Tag, TaggedItem
 from companies.models import Ticker
 from newsroom import pagecache
 
-from . import preview, seo
+from . import preview, seo, tagging
 from .filters import ArticleFilter
 from .models import Article, Author, Correction
 from .rendering import body_with_company_links
@@ -334,7 +334,8 @@ def author_detail(request, slug):
 
 @pagecache.cached("page")
 def tag_detail(request, slug):
-    tag = get_object_or_404(Tag, slug=slug)
+    # A tag only unpublished copy carries is as unknown as one never made.
+    tag = get_object_or_404(tagging.live_tags(), slug=slug)
     articles = Article.objects.live().filter(tags__slug=tag.slug)
     page = paginate(request, for_lists(articles))
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})

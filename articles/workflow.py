@@ -27,7 +27,7 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -162,6 +162,27 @@ def visible_to(user, queryset: QuerySet, *, via: str = "") -> QuerySet:
         | Q(**{f"{via}pk__in": bylined})
         | Q(**{f"{via}pk__in": live})
     )
+
+
+def revisions_visible_to(user, article: Article) -> QuerySet:
+    """The revisions of ``article`` (which ``user`` can view) they may read.
+
+    Editors and the article's own writers read them all. Anyone else sees a
+    live article as readers do: its history from the revision that went live
+    at first publication on, never the copy as it stood before (text cut
+    before publication is as need-to-know as the draft was).
+    """
+    history = article.revisions.select_related("created_by")
+    if user.has_perm(EDIT_ANY_PERMISSION) or is_own(user, article):
+        return history
+    if article.first_published_at is None:
+        return history.none()
+    went_live = (
+        history.filter(created_at__lte=article.first_published_at)
+        .order_by("-version")
+        .values("version")[:1]
+    )
+    return history.filter(version__gte=Subquery(went_live))
 
 
 def can_edit(user, article: Article) -> bool:

@@ -119,12 +119,20 @@ class CompanyAdmin(PublicContentAdmin):
                 company.save(update_fields=["slug"])
 
     def get_queryset(self, request):
+        # Coverage counts live articles only: a count that moved when an
+        # editor saved a draft would tell a writer what is being written.
+        # companies/ never imports articles/: the reverse relation's model
+        # gives the articles' own definition of live.
+        articles = Company._meta.get_field("articles").related_model
+        live = articles.objects.live().values("pk")
         return (
             super()
             .get_queryset(request)
             .prefetch_related("tickers")
             .annotate(
-                coverage_count=Count("articles", distinct=True),
+                coverage_count=Count(
+                    "articles", filter=Q(articles__in=live), distinct=True
+                ),
                 # A subquery, not a second join: articles × followers rows
                 # would be millions for a popular company.
                 followers_count=Subquery(

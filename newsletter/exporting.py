@@ -14,11 +14,14 @@ Writes, for issue 2026-W47:
   ``eml/`` folder with one ``<subscriber id>.eml`` each.
 
 Subscribers are read in chunks and every message is written as soon as it is
-made, so memory stays flat however long the list.
+made, so memory stays flat however long the list. The files hold
+subscribers' addresses: they are readable by their owner only (0600, the
+folder 0700), whatever the umask.
 """
 
 import contextlib
 import dataclasses
+import os
 import re
 import time
 from pathlib import Path
@@ -85,6 +88,15 @@ def _mbox_separator(sender: str) -> bytes:
     return f"From {sender} {time.asctime(time.gmtime())}\n".encode()
 
 
+def _private(path: Path, mode: str):
+    """``open(path, mode)`` for a file only its owner may read (0600)."""
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.chmod(path, 0o600)  # a file left by an earlier export keeps its mode
+    if "b" in mode:
+        return os.fdopen(descriptor, mode)
+    return os.fdopen(descriptor, mode, encoding="utf-8", newline="")
+
+
 def export_issue(
     issue: Issue,
     directory,
@@ -101,7 +113,7 @@ def export_issue(
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {', '.join(FORMATS)}, not {fmt!r}")
     directory = Path(directory)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     report = ExportReport(week=issue.week, directory=directory)
     messages = IssueMessages(issue, sections=PersonalSections(issue))
 
@@ -109,9 +121,8 @@ def export_issue(
         for suffix, body in (("html", rendered.html), ("txt", rendered.text)):
             path = directory / f"{issue.week}.{script}.{suffix}"
             body = body.replace(UNSUBSCRIBE_PLACEHOLDER, merge_tag)
-            path.write_text(
-                body.replace(MANAGE_PLACEHOLDER, MANAGE_MERGE_TAG), encoding="utf-8"
-            )
+            with _private(path, "w") as file:
+                file.write(body.replace(MANAGE_PLACEHOLDER, MANAGE_MERGE_TAG))
             report.files.append(path)
 
     # One Date for the whole export: these copies are made at one time.
@@ -120,17 +131,15 @@ def export_issue(
     mbox_path = directory / f"{issue.week}.mbox"
     eml_dir = directory / "eml"
     if fmt == "eml":
-        eml_dir.mkdir(exist_ok=True)
+        eml_dir.mkdir(mode=0o700, exist_ok=True)
     separator = _mbox_separator(messages.from_email.rpartition("<")[2].rstrip(">"))
     with contextlib.ExitStack() as stack:
-        csv_file = stack.enter_context(
-            open(csv_path, "w", encoding="utf-8", newline="")
-        )
+        csv_file = stack.enter_context(_private(csv_path, "w"))
         writer = spreadsheets.writer(csv_file)
         writer.writerow(
             ["email", "script", "unsubscribe_url", "followed_companies", "manage_url"]
         )
-        mbox = stack.enter_context(open(mbox_path, "wb")) if fmt == "mbox" else None
+        mbox = stack.enter_context(_private(mbox_path, "wb")) if fmt == "mbox" else None
         stage = stack.enter_context(
             progress(
                 f"Exporting {issue.week}",
@@ -159,7 +168,8 @@ def export_issue(
                 mbox.write(_mbox_quoted(personal.raw))
                 mbox.write(b"\n")
             else:
-                (eml_dir / f"{pk}.eml").write_bytes(personal.raw)
+                with _private(eml_dir / f"{pk}.eml", "wb") as eml:
+                    eml.write(personal.raw)
             report.messages += 1
             report.by_script[script] = report.by_script.get(script, 0) + 1
     report.files += [csv_path, mbox_path if fmt == "mbox" else eml_dir]

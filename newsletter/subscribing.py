@@ -7,12 +7,9 @@ subscriber pending and mails a confirmation link; the link makes them active.
 """
 
 import logging
-import smtplib
-import unicodedata
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import EmailMultiAlternatives
 from django.core.validators import EmailValidator
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
@@ -20,7 +17,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import editions
+from newsroom import editions, mailing
+from newsroom.edge import has_control_characters
 
 from . import ratelimit, tokens
 from .models import Script, Subscriber, SubscriptionEvent
@@ -50,15 +48,11 @@ def validate_email_address(value: str) -> None:
 
 
 def refuse_control_characters(value: str) -> None:
-    if _has_control_characters(value):
+    if has_control_characters(value):
         raise ValidationError(
             _("An email address cannot contain line breaks or control characters."),
             code="control_character",
         )
-
-
-def _has_control_characters(value: str) -> bool:
-    return any(unicodedata.category(char) == "Cc" for char in value)
 
 
 def hash_ip(ip: str) -> str:
@@ -71,7 +65,7 @@ def clean_consent_page(page: str) -> str:
     page = (page or "").strip()
     if not page.startswith("/") or page.startswith("//"):
         return ""
-    if _has_control_characters(page):
+    if has_control_characters(page):
         return ""
     return page[:CONSENT_PAGE_MAX_LENGTH]
 
@@ -225,9 +219,9 @@ def _stop_mail(subscriber, *, status, stamp, kind, method, already, at, detail):
     return changed
 
 
-def send_confirmation(subscriber: Subscriber, *, follow: str = "") -> bool:
-    """Mail the confirmation link, in the subscriber's script; False if it failed."""
-    return send_templated(
+def send_confirmation(subscriber: Subscriber, *, follow: str = "") -> None:
+    """Queue the confirmation link, in the subscriber's script."""
+    send_templated(
         subscriber,
         "confirm",
         lambda: {
@@ -237,13 +231,14 @@ def send_confirmation(subscriber: Subscriber, *, follow: str = "") -> bool:
     )
 
 
-def send_templated(subscriber: Subscriber, name: str, make_context) -> bool:
-    """Mail ``newsletter/email/<name>`` (subject, txt, html); False if it failed.
+def send_templated(subscriber: Subscriber, name: str, make_context) -> None:
+    """Queue ``newsletter/email/<name>`` (subject, txt, html) for a subscriber.
 
     Written once in Traditional Chinese and converted for Simplified readers,
     as the site's pages are. ``make_context`` is called in the subscriber's
-    edition, so the links it makes lead there. A failure is logged, not
-    raised: a public page must look the same whether or not an email was sent.
+    edition, so the links it makes lead there. A task sends it
+    (newsroom/mailing.py), so a public page answers as fast, and looks the
+    same, whether or not an email goes out.
     """
     simplified = subscriber.script == Script.HANS
     edition = editions.SIMPLIFIED if simplified else editions.TRADITIONAL
@@ -265,17 +260,11 @@ def send_templated(subscriber: Subscriber, name: str, make_context) -> bool:
         subject = editions.convert_text(subject)
         text = editions.convert_text(text)
         html = editions.convert_markup(html)
-    message = EmailMultiAlternatives(
-        subject,
-        text,
+    mailing.send_mail_task.enqueue(
+        subject=subject,
+        body=text,
+        html=html,
         to=[subscriber.email],
         # RFC 3834: out-of-office replies should not answer this.
         headers={"Auto-Submitted": "auto-generated"},
     )
-    message.attach_alternative(html, "text/html")
-    try:
-        message.send()
-    except (smtplib.SMTPException, OSError):
-        logger.exception("Email %s to subscriber %s failed", name, subscriber.pk)
-        return False
-    return True

@@ -14,6 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsroom import editions
+from newsroom.clients import client_address
 
 from . import following, ratelimit, subscribing, tokens
 from .forms import FollowForm, SignupForm
@@ -79,7 +80,7 @@ def subscribe(request):
         email=form.cleaned_data["email"],
         script=form.cleaned_data["script"],
         page=form.cleaned_data["page"],
-        ip=ratelimit.client_ip(request),
+        ip=client_address(request),
         method=Method.FORM,
     )
     # The same page whatever happened: unknown, pending, active or

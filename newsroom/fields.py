@@ -7,6 +7,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from newsroom.edge import refuse_control_characters
+
 _BULLET_RE = re.compile(r"^(?:[•·・▪●◦]\s*|[-*–—]+\s+)+")
 
 
@@ -36,6 +38,10 @@ class LinesFormField(forms.CharField):
             lines = [str(v) for v in value]
         else:
             lines = str(value or "").splitlines()
+        # Checked on the text, not on the list (whose repr hides a NUL from
+        # Django's own check): a refusal is a form error that keeps the text.
+        for line in lines:
+            refuse_control_characters(line)
         # Editors often paste bullets; the list itself is the bullet. A dash
         # or asterisk counts only when a space follows: "-3%" is a figure.
         items = [_BULLET_RE.sub("", line.strip()) for line in lines]

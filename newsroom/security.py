@@ -6,8 +6,12 @@
   page cache (newsroom/pagecache.py), so a kept page is kept with its
   header; a page whose request drew a nonce is never kept (the nonce would
   be reused).
-- ``PasswordResetForm``: links in reset e-mails point at SITE_URL, never at
-  the Host header of the request that asked for them.
+- ``PasswordResetView`` and its form: links in reset e-mails point at
+  SITE_URL, never at the Host header of the request that asked for them; the
+  mail is sent by a task (newsroom/mailing.py), so the answer takes the same
+  time for a known and an unknown address; resets are limited per client
+  address (a 429 page) and reset mails per address (silently, so the limit
+  tells nobody which addresses are known).
 - Login throttling is django-axes (settings: AXES_*): it is the usual choice
   in the Django ecosystem, keeps its counts in the database (so every app
   server sees them) and answers a locked-out login the same way whether the
@@ -16,16 +20,24 @@
   report a vulnerability (SECURITY_CONTACT).
 """
 
+import logging
 from datetime import timedelta
 from urllib.parse import urlsplit
 
 from csp.middleware import CSPMiddleware
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.contrib.auth import views as auth_views
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils import timezone
 from django.views.decorators.cache import cache_control
+
+from newsroom import mailing, ratelimit
+from newsroom.clients import client_address
+
+logger = logging.getLogger(__name__)
 
 # Where inline style attributes and <style> elements are allowed: the admin
 # (Django's own templates and the rich-text editor's tables use them).
@@ -56,13 +68,14 @@ def used_nonce(request) -> bool:
 
 
 class PasswordResetForm(auth_forms.PasswordResetForm):
-    """Django's form, with the link's address taken from SITE_URL.
+    """Django's form, with the link's address taken from SITE_URL, mailed by a task.
 
     Django builds the link from the request's Host header; ALLOWED_HOSTS
     refuses foreign hosts, but a reset e-mail should not depend on that
-    list being tight. Django (since the fix for CVE-2024-45231) also logs a
-    failed send instead of raising, so the page answers the same whether the
-    address is known, unknown, or its mail could not be sent.
+    list being tight. The message is rendered here and queued
+    (newsroom/mailing.py): the answer never waits for SMTP, so its timing
+    does not tell a known address from an unknown one. An address gets at
+    most PASSWORD_RESET_MAILS_PER_HOUR reset mails, whoever asks.
     """
 
     def save(self, *args, **kwargs):
@@ -70,6 +83,65 @@ class PasswordResetForm(auth_forms.PasswordResetForm):
         kwargs["domain_override"] = site.netloc
         kwargs["use_https"] = site.scheme == "https"
         return super().save(*args, **kwargs)
+
+    def send_mail(
+        self,
+        subject_template_name,
+        email_template_name,
+        context,
+        from_email,
+        to_email,
+        html_email_template_name=None,
+    ):
+        allowed, _retry_after = ratelimit.hit(
+            "reset-address:"
+            + ratelimit.hashed(to_email.lower(), purpose="password-reset-address"),
+            limit=settings.PASSWORD_RESET_MAILS_PER_HOUR,
+            period=ratelimit.HOUR,
+        )
+        if not allowed:
+            logger.warning("Password reset mail to user %s held back", context["uid"])
+            return
+        subject = "".join(
+            loader.render_to_string(subject_template_name, context).splitlines()
+        )
+        html = ""
+        if html_email_template_name:
+            html = loader.render_to_string(html_email_template_name, context)
+        mailing.send_mail_task.enqueue(
+            subject=subject,
+            body=loader.render_to_string(email_template_name, context),
+            html=html,
+            to=[to_email],
+            from_email=from_email,
+        )
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's view, with PASSWORD_RESETS_PER_HOUR requests per client address."""
+
+    form_class = PasswordResetForm
+
+    @property
+    def extra_email_context(self):
+        return {"site_name": settings.NEWSROOM_NAME}
+
+    def post(self, request, *args, **kwargs):
+        allowed, retry_after = ratelimit.hit(
+            "reset-client:"
+            + ratelimit.hashed(
+                client_address(request), purpose="password-reset-client"
+            ),
+            limit=settings.PASSWORD_RESETS_PER_HOUR,
+            period=ratelimit.HOUR,
+        )
+        if not allowed:
+            response = render(
+                request, "registration/password_reset_throttled.html", status=429
+            )
+            response["Retry-After"] = str(retry_after)
+            return response
+        return super().post(request, *args, **kwargs)
 
 
 def locked_out(request, response=None, credentials=None):

@@ -42,7 +42,8 @@ ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]" if DEBUG e
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin on our site class (newsroom/admin_site.py).
+    "newsroom.admin_site.NewsroomAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -81,6 +82,10 @@ MIDDLEWARE = [
     # Below the page cache, so a kept page is kept with its policy and a hit
     # costs nothing more (newsroom/security.py).
     "newsroom.security.ContentSecurityPolicyMiddleware",
+    # A URL or query string with a control character (a NUL...) is a 400
+    # page, with the headers above, before any view or query sees it
+    # (newsroom/edge.py).
+    "newsroom.edge.RefuseControlCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "newsroom.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -213,13 +218,20 @@ AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "newsroom.security.locked_out"
 AXES_VERBOSE = False
 # Behind a reverse proxy or CDN, the client's address is in X-Forwarded-For:
-# say how many proxies to trust (0 = use the connection's address).
-AXES_IPWARE_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, unit="proxies") or None
-AXES_IPWARE_META_PRECEDENCE_ORDER = (
-    ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"]
-    if AXES_IPWARE_PROXY_COUNT
-    else ["REMOTE_ADDR"]
+# TRUSTED_PROXY_COUNT says how many proxies in front append to it (0 = use
+# the connection's address and ignore the header). One helper reads it for
+# axes, the sign-up and password-reset limits and consent records.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, unit="proxies")
+AXES_CLIENT_IP_CALLABLE = "newsroom.clients.client_address"
+
+# Password resets: requests per client address per hour (then a 429 page), and
+# reset mails per address per hour, whoever asks (then silently none).
+PASSWORD_RESETS_PER_HOUR = env_int("PASSWORD_RESETS_PER_HOUR", 10, unit="requests")
+PASSWORD_RESET_MAILS_PER_HOUR = env_int(
+    "PASSWORD_RESET_MAILS_PER_HOUR", 3, unit="mails"
 )
+# After a login whose next= was refused (another host), land on the desk.
+LOGIN_REDIRECT_URL = "/admin/"
 
 _VALIDATORS = "django.contrib.auth.password_validation"
 AUTH_PASSWORD_VALIDATORS = [

@@ -6,9 +6,17 @@ Excel, LibreOffice and Google Sheets treat a cell starting with ``=``, ``+``,
 can hide one (OWASP "CSV injection"); with a Chinese or Japanese input method
 the full-width ``＝＋－＠`` are converted to the same. A leading apostrophe
 makes the cell text and is not shown. Numbers are written as they are.
+
+An email address is not a formula: ``-2+3@example.org`` is a valid address
+that a mail service reading recipients.csv must get as it is, so a cell that
+is one valid address is left alone, unless it starts with ``=`` (which no
+real address does and every spreadsheet runs).
 """
 
 import csv
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "＠")
 
@@ -16,8 +24,18 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "＝", "＋", "－", "�
 def safe_cell(value):
     """``value``, made safe to open in a spreadsheet (non-text left alone)."""
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        if not value.startswith("=") and _is_email_address(value):
+            return value
         return "'" + value
     return value
+
+
+def _is_email_address(value: str) -> bool:
+    try:
+        validate_email(value)
+    except ValidationError:
+        return False
+    return True
 
 
 class SafeWriter:

@@ -124,3 +124,14 @@ def test_model_form_enforces_item_length_from_model():
     with translation.override("en"):
         assert not form.is_valid()
         assert form.errors == {"aliases": ["Line 2 has 101 characters (limit 100)."]}
+
+
+@pytest.mark.parametrize("text", ["第一點\n第二\x00點", "a\x07b", ["a", "b\x00"]])
+def test_refuses_control_characters_in_the_text_itself(text):
+    with pytest.raises(ValidationError) as refused:
+        LinesFormField().clean(text)
+    assert refused.value.code == "control_character"
+
+
+def test_keeps_tabs_inside_a_line():
+    assert LinesFormField().clean("營收\t+3%") == ["營收\t+3%"]

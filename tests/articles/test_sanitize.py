@@ -77,6 +77,28 @@ def test_image_not_from_our_media_is_removed_entirely(src):
     )
 
 
+@pytest.mark.parametrize(
+    "src",
+    [
+        "/media/../admin/logout/",
+        "/media/articles/../../admin/logout/",
+        "/media/./a.jpg",
+        "/media/%2e%2e/admin/logout/",
+        "/media/%2E%2E%2Fadmin/logout/",
+        "/media/..%2Fadmin/logout/",
+        "/media/..\\admin/logout/",
+        "/media\\..\\admin/logout/",
+        "/media/a\\b.jpg",
+        "/media/%5c..%5cadmin/",
+        "/media/.\t./admin/logout/",
+        "/media/%2F%2Fevil.example/a.jpg",
+    ],
+)
+def test_image_src_leaving_our_media_by_dot_segments_or_backslashes_is_removed(src):
+    cleaned = sanitize_html(f'<p>前</p><img src="{src}" alt="圖"><p>後</p>')
+    assert cleaned == "<p>前</p><p>後</p>"
+
+
 def test_remote_image_is_removed_even_when_its_alt_mentions_src():
     html = '<img src="https://evil.example.com/x.png" alt="logo src=x">'
     assert sanitize_html(html) == ""

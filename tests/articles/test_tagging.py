@@ -285,7 +285,8 @@ def test_suggestions_offer_the_existing_tag_for_the_other_script(editor_client):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("query", ["", "  ", "(", "a\\", "[", "\x00", "%", "_"])
+# (A NUL is refused before the view: tests/security/test_control_characters.py.)
+@pytest.mark.parametrize("query", ["", "  ", "(", "a\\", "[", "%", "_"])
 def test_odd_suggestion_queries_answer_without_error(editor_client, query):
     make_article().tags.set(["醫藥"])
     url = reverse("admin:articles_tag_suggest")

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from companies.merging import merge_companies
 from companies.models import Company, Ticker
-from tests.factories import make_article, make_company
+from tests.factories import make_article, make_company, make_live_article
 
 pytestmark = pytest.mark.django_db
 
@@ -37,13 +37,15 @@ def test_search_by_us_ticker_in_lower_case(editor_client):
     assert listed(response) == {"金融壹賬通"}
 
 
-def test_coverage_column_counts_linked_articles_without_extra_queries(
+def test_coverage_column_counts_live_linked_articles_without_extra_queries(
     editor_client, django_assert_max_num_queries
 ):
     busy = make_company("0700.HK", "TCEHY.US", name="騰訊控股")
     quiet = make_company(name="微創醫療")
     for _ in range(3):
-        make_article().companies.add(busy)
+        make_live_article().companies.add(busy)
+    # Unpublished copy moves no count (issue 17: writers see this column).
+    make_article().companies.add(busy, quiet)
     for n in range(10):
         make_company(f"{n + 1}.HK")
     response = editor_client.get(CHANGELIST, {"o": "-4"})

@@ -46,6 +46,13 @@ def test_a_cell_starting_a_formula_is_read_back_as_text(value):
     assert after == "其後"
 
 
+@pytest.mark.parametrize(
+    "address", ["-2+3@example.org", "+news@example.com", "-@example.hk"]
+)
+def test_a_valid_email_address_is_not_a_formula(address):
+    assert written_and_read_back([[address]]) == [[address]]
+
+
 def test_harmless_cells_and_numbers_are_written_as_they_are():
     rows = [["reader@example.com", "央行，降準", 'say "hi"\nnext line', -5, 1.5]]
     assert written_and_read_back(rows) == [
@@ -54,24 +61,26 @@ def test_harmless_cells_and_numbers_are_written_as_they_are():
 
 
 @pytest.mark.django_db
-def test_recipients_csv_defuses_subscriber_fields(tmp_path):
+def test_recipients_csv_defuses_formulas_and_keeps_valid_addresses(tmp_path):
     make_live_article(
         publish_at=datetime(2026, 3, 4, 12, tzinfo=ZoneInfo("Asia/Hong_Kong"))
     )
     issue = composing.create_issue("2026-W10", subject="週報")
     composing.mark_ready(issue)
-    addresses = [
-        "=1+2@example.com",
-        "+cmd@example.com",
-        "-2+3@example.com",
-        "@sum@example.com",
-        "＝１＋１@example.com",
-    ]
+    written = {
+        # Valid addresses a mail service must get as they are.
+        "-2+3@example.org": "-2+3@example.org",
+        "+cmd@example.com": "+cmd@example.com",
+        # Not addresses, or starting with what every spreadsheet runs.
+        "=1+2@example.com": "'=1+2@example.com",
+        "@sum@example.com": "'@sum@example.com",
+        "＝１＋１@example.com": "'＝１＋１@example.com",
+    }
     # (An address with a tab, CR or LF never gets this far: the export refuses
     # it as a header injection. The writer tests above cover those starts.)
     Subscriber.objects.bulk_create(
         Subscriber(email=address, status=Subscriber.Status.ACTIVE)
-        for address in addresses
+        for address in written
     )
     # The followed companies' names are written too (issue 22).
     hostile = Company.objects.create(name='=HYPERLINK("http://evil.example")')
@@ -87,9 +96,9 @@ def test_recipients_csv_defuses_subscriber_fields(tmp_path):
         "manage_url",
     ]
     assert any(row[3].startswith("'=HYPERLINK") for row in rows[1:])
-    assert sorted(row[0] for row in rows[1:]) == sorted("'" + a for a in addresses)
+    assert sorted(row[0] for row in rows[1:]) == sorted(written.values())
     for row in rows[1:]:
-        for cell in row:
+        for cell in row[1:]:
             assert not cell.startswith(spreadsheets.FORMULA_STARTS), row
 
 
