@@ -23,6 +23,8 @@ REASONS = {
     "empty_table": _("empty table skeleton"),
     "unused": _("not part of any article"),
     "duplicate_title": _("repeated title"),
+    "credit": _("editor credit"),
+    "limit": _("over the parser's limits"),
 }
 
 _CTA_RE = re.compile(
@@ -83,7 +85,8 @@ _QUOTE_LINE_RE = re.compile(
     r"^[^\s。，,；;！!？?]{1,20}\s*[（(]?[0-9A-Z]{1,6}\.[A-Z]{2,4}[）)]?"
     r"(\s+[-+−]?[\d,.]+%?){1,4}$"
 )
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Starts only where a run of address characters starts: linear, not quadratic.
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _CONTACT_RE = re.compile(
     r"(聯絡方式|联系方式|聯繫|联系|電郵|电邮|contact|e-?mail)", re.IGNORECASE
 )

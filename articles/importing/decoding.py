@@ -38,6 +38,12 @@ MAGIC = [
 _NEWLINES_RE = re.compile(r"\r\n|\r|\u2028|\u2029|\x85|\x0b|\x0c")
 # C0/C1 control characters other than tab and newline: never in copy.
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x84\x86-\x9f\ufeff]")
+# Runs of horizontal space longer than this carry no more meaning (a wide gap
+# is two): shortening them keeps every pattern the parser runs linear-time,
+# since a pattern that opens with \s* restarts inside a run at each position.
+_LONG_SPACE_RE = re.compile(
+    r"([ \t\u00a0\u3000\u2000-\u200b])[ \t\u00a0\u3000\u2000-\u200b]{4,}"
+)
 
 
 class ImportFileError(Exception):
@@ -149,4 +155,5 @@ def normalise_text(text: str) -> str:
     """One newline character, no control characters, Unicode NFC."""
     text = _NEWLINES_RE.sub("\n", text)
     text = _CONTROL_RE.sub("", text)
+    text = _LONG_SPACE_RE.sub(r"\1\1\1\1", text)
     return unicodedata.normalize("NFC", text)

@@ -75,6 +75,7 @@ class FileReport:
     articles: list[ArticleResult] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)  # outside any article
     error: str = ""
+    notes: list[str] = field(default_factory=list)  # repairs, shapes found
 
     @property
     def dropped_labelled(self) -> list[tuple[str, str]]:

@@ -50,7 +50,7 @@ from ..search.backends import Document
 from ..search.indexing import document_from, index_articles, write_documents
 from ..tagging import fold_tag, spelling_pattern
 from . import decoding
-from .parsing import ParsedArticle, parse_text
+from .parsing import ParsedArticle, ParseLimitError, parse_text
 from .report import ArticleResult, FileReport, warning_message
 
 # Names of files a folder import skips: editors' tools leave these about.
@@ -150,8 +150,16 @@ def _import_bytes(data: bytes, report: FileReport, options) -> FileReport:
 
 def import_text(text: str, report: FileReport, options: ImportOptions) -> FileReport:
     """Parse normalised text and create a draft for each new article in it."""
-    parsed = parse_text(text)
+    try:
+        parsed = parse_text(text)
+    except ParseLimitError as error:
+        report.error = _(
+            "The file is over the importer's limits (%(limit)s): nothing was "
+            "imported. Split it or remove the over-long line."
+        ) % {"limit": error}
+        return report
     report.dropped = parsed.dropped
+    report.notes = parsed.notes
     if not parsed.articles:
         report.error = _("No recognisable article in the file.")
         return report
