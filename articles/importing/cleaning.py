@@ -68,7 +68,7 @@ _DISCLAIMER_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_RE = re.compile(
-    r"^((分享|分享到|轉發|转发|share)\s*[:：]?\s*(facebook|twitter|微信|微博|whatsapp|\s|/|、|,)*$"
+    r"^((分享|分享到|分享至|分享給|分享给|轉發|转发|share)\s*[:：]?\s*(facebook|twitter|微信|微博|whatsapp|\s|/|、|,)*$"
     r"|(版權所有|版权所有|all rights reserved|copyright ©|©\s*\d{4}))",
     re.IGNORECASE,
 )

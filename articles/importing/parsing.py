@@ -116,6 +116,12 @@ _NOT_OUTLETS = {
     "本報訊", "本报讯", "譯", "译", "end", "ends", "photo", "file",
 }  # fmt: skip
 # A title in 《》 opening a line of body text (wire copy with no headline line).
+# A line that is only a date (and a weekday or time): the page's date stamp.
+_DATE_LINE_RE = re.compile(
+    r"^(?P<year>\d{4})\s*[年/.-]\s*(?P<month>\d{1,2})\s*[月/.-]\s*(?P<day>\d{1,2})"
+    r"\s*日?(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][)）]?)?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:HKT|HKT|GMT\+8)?$"
+)
 _TITLE_QUOTE_RE = re.compile(r"《(?P<title>[^《》\n]{2,60})》")
 _MONTHS = {
     m: i
@@ -596,6 +602,8 @@ def classify(text: str, *, cjk: bool) -> str:
         return "byline" if credit_kind == "author" else "credit"
     if source_line(text):
         return "source"
+    if _DATE_LINE_RE.match(text):
+        return "date"
     if cleaning.is_section_label(text):
         return "section"
     if name_line(text):
@@ -1041,6 +1049,16 @@ class _Assembler:
         if kind == "section" and (self.closed or not article.headline):
             self._drop(piece, "section")
             return
+        if kind == "date":
+            match = _DATE_LINE_RE.match(text)
+            try:
+                article.dateline = article.dateline or date(
+                    int(match["year"]), int(match["month"]), int(match["day"])
+                )
+            except ValueError:
+                pass
+            self._take(piece, "date", 0.9, "a line that is only a date")
+            return
         if kind == "tags":
             article.tags += _hashtag_line(text)
             self._take(piece, "tags")
@@ -1210,25 +1228,21 @@ def _made_headline(text: str) -> str:
 
 
 def _finish_article(article: ParsedArticle, cjk: bool) -> None:
+    _drop_link_runs(article)
     blocks = article.blocks
     # Link titles at the end of a page look like subheads with nothing under them.
     tail = 0
     while tail < len(blocks) and blocks[-1 - tail].kind == "h2":
         tail += 1
     if tail >= 3 or (tail and tail == len(blocks) and len(blocks) > 1):
-        for block in blocks[len(blocks) - tail :]:
-            article.dropped.append(Dropped(block.text, "links"))
-            for piece in article.pieces:
-                if piece.role == "body" and piece.text == block.text:
-                    piece.role = "dropped"
-        del blocks[len(blocks) - tail :]
+        _drop_blocks(article, range(len(blocks) - tail, len(blocks)), "links")
     elif tail:
         for block in blocks[len(blocks) - tail :]:
             block.kind = "p"
     paragraphs = [b for b in blocks if b.kind == "p"]
     if paragraphs:
         when, wire, _end = dateline(paragraphs[0].text)
-        article.dateline = when
+        article.dateline = when or article.dateline
         if wire:
             article.sources.insert(0, wire)
     if not article.headline:
@@ -1276,6 +1290,56 @@ def _finish_article(article: ParsedArticle, cjk: bool) -> None:
     ]
     if numbers:
         article.line_span = (min(numbers), max(numbers))
+
+
+def _short_title(block: Block) -> bool:
+    """A block that reads like a link title: short, no sentence in it."""
+    return (
+        block.kind in {"p", "h2"}
+        and display_width(block.text) <= 40
+        and not _CLAUSE_PUNCT_RE.search(block.text)
+        and not _ends_sentence(block.text)
+    )
+
+
+def _drop_link_runs(article: ParsedArticle) -> None:
+    """Runs of link titles: three or more closing the body, five or more anywhere.
+
+    Subheads have paragraphs under them; SEO lists, "related" lists, app
+    promotions and share rows are short titles one after another.
+    """
+    blocks = article.blocks
+    runs, start = [], None
+    for index, block in enumerate([*blocks, None]):
+        if block is not None and _short_title(block):
+            start = index if start is None else start
+            continue
+        if start is not None:
+            runs.append((start, index))
+            start = None
+    doomed: list[int] = []
+    for start, end in runs:
+        size = end - start
+        at_end = end == len(blocks)
+        if start == 0:
+            continue  # nothing above it: not a page's tail
+        if size >= 5 or (at_end and size >= 3):
+            doomed += range(start, end)
+    if doomed:
+        _drop_blocks(article, doomed, "links", 0.7)
+
+
+def _drop_blocks(article, indexes, reason: str, confidence: float = 0.8) -> None:
+    """Take these blocks out of the body, listed as dropped with ``reason``."""
+    indexes = set(indexes)
+    texts = {article.blocks[i].text for i in indexes}
+    for i in sorted(indexes):
+        article.dropped.append(Dropped(article.blocks[i].text, reason))
+    for piece in article.pieces:
+        if piece.role == "body" and piece.text in texts:
+            piece.role = "dropped"
+            piece.confidence, piece.reason = confidence, f"dropped: {reason}"
+    article.blocks = [b for i, b in enumerate(article.blocks) if i not in indexes]
 
 
 def _body_hashtags(article: ParsedArticle) -> list[str]:

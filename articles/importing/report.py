@@ -26,6 +26,10 @@ WARNINGS = {
         "the body."
     ),
     "cut_off": _("%(count)s paragraphs end mid-sentence (cut off at the source?)."),
+    "byline_unresolved": _(
+        "Byline not linked: %(count)s is not an author yet, and only editors "
+        "add authors."
+    ),
 }
 
 

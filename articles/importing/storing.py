@@ -44,6 +44,7 @@ from taggit.models import Tag, TaggedItem
 from companies.models import Company, Ticker
 from companies.tickers import TickerSymbol, parse_ticker
 
+from .. import workflow
 from ..models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from ..revisions import record_revision, snapshot_from
 from ..search.backends import Document
@@ -177,6 +178,11 @@ class _Importer:
         self.options = options
         self.prints = [fingerprint(a.content_text) for a in articles]
         self.existing = _existing_fingerprints(self.prints)
+        self.hidden = _hidden_fingerprints(self.existing, options.user)
+        # Writers may only view authors: a byline naming someone new is left
+        # for an editor (a warning on the draft), not created by the import.
+        user = options.user
+        self.may_add_authors = user is None or user.has_perm("articles.add_author")
         self.authors = _authors_by_name(
             {name for a in articles for name in self._author_names(a)}
         )
@@ -185,7 +191,7 @@ class _Importer:
         )
         self.tags: dict[str, tuple[int, str]] = {}
         self.free_slugs: set[str] = set()
-        if not options.dry_run:
+        if not options.dry_run and self.may_add_authors:
             self.free_slugs = _free_slugs(
                 {n for a in articles for n in self._author_names(a)} - set(self.authors)
             )
@@ -202,6 +208,11 @@ class _Importer:
         for parsed, print_ in zip(self.articles, self.prints, strict=True):
             result = self._result(parsed)
             self.report.articles.append(result)
+            if print_ in self.hidden:
+                # The same copy is in a draft this person may not see: saying
+                # "duplicate" would tell them what a colleague is writing.
+                result.error = _("Not imported: ask an editor to import this copy.")
+                continue
             if print_ in self.existing or print_ in seen:
                 result.duplicate = True
                 continue
@@ -278,10 +289,16 @@ class _Importer:
         warnings = list(parsed.warnings)
         if len(parsed.headline) > 200:
             warnings.append("headline_cut")
+        authors = self._author_names(parsed)
+        if not self.may_add_authors:
+            unknown = [name for name in authors if name not in self.authors]
+            if unknown:
+                warnings.append("byline_unresolved:" + "、".join(unknown))
+                authors = [name for name in authors if name in self.authors]
         return ArticleResult(
             headline=parsed.headline[:200],
             kind=str(kind),
-            authors=self._author_names(parsed),
+            authors=authors,
             tickers=list(parsed.tickers),
             tags=[tag[:100] for tag in parsed.tags],
             source=(parsed.source or self.options.source)[:200],
@@ -466,6 +483,15 @@ def _existing_fingerprints(prints: list[str]) -> set[str]:
             ).values_list("fingerprint", flat=True)
         )
     return found
+
+
+def _hidden_fingerprints(existing: set[str], user) -> set[str]:
+    """The fingerprints among ``existing`` whose article ``user`` may not see."""
+    if user is None or not existing:
+        return set()
+    records = ImportRecord.objects.filter(fingerprint__in=existing)
+    visible = workflow.visible_to(user, records, via="article__")
+    return existing - set(visible.values_list("fingerprint", flat=True))
 
 
 def _authors_by_name(names: set[str]) -> dict[str, Author]:
