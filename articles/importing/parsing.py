@@ -1139,7 +1139,10 @@ class _Assembler:
                         article.brief = True
                         text = text[prefix.end() :].strip() or text
                     article.headline = text
-                    if piece.number in self.evidence.pair_heads:
+                    if _reads_like_dek(text):
+                        article.warnings.append("headline_like_dek")
+                        self._take(piece, "headline", 0.4, "long, with clauses: a dek?")
+                    elif piece.number in self.evidence.pair_heads:
                         self._take(piece, "headline", 0.85, "title line of a pair")
                     elif article.header_tickers or article.authors:
                         self._take(piece, "headline", 0.85, "first short line")
@@ -1193,6 +1196,11 @@ class _Assembler:
         else:
             self._block("p", text)
         self._take(piece, "body", min(piece.confidence, confidence or 1.0), reason)
+
+
+def _reads_like_dek(text: str) -> bool:
+    """A sentence with clauses, longer than headlines run: a dek more likely."""
+    return display_width(text) > 56 and bool(_CLAUSE_PUNCT_RE.search(text))
 
 
 def _strip_marker(text: str) -> str:

@@ -26,6 +26,9 @@ WARNINGS = {
         "the body."
     ),
     "cut_off": _("%(count)s paragraphs end mid-sentence (cut off at the source?)."),
+    "headline_like_dek": _(
+        "The headline reads like a dek (long, with clauses): check it."
+    ),
     "byline_unresolved": _(
         "Byline not linked: %(count)s is not an author yet, and only editors "
         "add authors."
@@ -118,6 +121,11 @@ def render_text(reports: list[FileReport], *, verbose: bool = True) -> str:
     for report in reports:
         if report.error:
             lines.append(f"{report.name}: error: {report.error}")
+            # What was seen in a file that gave no article, so nothing is
+            # silently lost.
+            for dropped in report.dropped:
+                reason = reason_label(dropped.reason)
+                lines.append(f"  dropped ({reason}): {_clip(dropped.text)}")
             continue
         if not verbose:
             continue

@@ -133,3 +133,22 @@ def test_file_type_messages_are_whole_sentences_in_each_language():
                 decode_bytes(magic + b"\x00" * 40)
             text = str(error.value)
             assert "zip archive" not in text and " a " not in text, text
+
+
+@pytest.mark.django_db
+def test_a_file_with_no_article_lists_what_it_saw(editor_client):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from articles.importing.report import render_text
+
+    text = "欲訂閱本站每周免費通訊，請點擊這裏\n免責聲明：僅供參考\n"
+    report = run(text)
+    assert report.error
+    printed = render_text([report])
+    assert "免責聲明" in printed and "欲訂閱本站" in printed
+    response = editor_client.post(
+        reverse("admin:articles_importrecord_import"),
+        {"file": SimpleUploadedFile("chrome.txt", text.encode())},
+    )
+    assert "免責聲明" in response.content.decode()
