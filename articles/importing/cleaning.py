@@ -24,6 +24,7 @@ REASONS = {
     "unused": _("not part of any article"),
     "duplicate_title": _("repeated title"),
     "credit": _("editor credit"),
+    "nav": _("site navigation"),
     "limit": _("over the parser's limits"),
 }
 
@@ -92,10 +93,16 @@ _CONTACT_RE = re.compile(
 )
 
 
+# Breadcrumbs: short items joined by arrows ("首頁 > 財經 > 公司").
+_NAV_RE = re.compile(r"^[^>»›]{1,12}(?: ?[>»›] ?[^>»›]{1,12}){1,6}$")
+
+
 def chrome_reason(line: str) -> str | None:
     """The reason code when the whole line is chrome or boilerplate, else None."""
     if len(line) > 400:
         return None
+    if len(line) <= 80 and _NAV_RE.match(line):
+        return "nav"
     if is_cta(line):
         return "cta"
     if _LOGIN_RE.search(line) and len(line) < 120:

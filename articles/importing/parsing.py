@@ -645,7 +645,7 @@ def _gather_evidence(lines: list[str]) -> Evidence:
             or not long_[index + 2]
             or (_TITLE_QUOTE_RE.match(numbered[index + 2][1]) is not None)
         )
-        if not long_[index] and before_long and after_ok and headline_like(line):
+        if not long_[index] and before_long and after_ok and _title_line(line):
             heads.add(number)
         elif (
             long_[index]
@@ -659,6 +659,16 @@ def _gather_evidence(lines: list[str]) -> Evidence:
         evidence.pair_heads = heads
         evidence.notes.append(f"{len(heads)} title/body pairs")
     return evidence
+
+
+def _title_line(line: str) -> bool:
+    """Could head an article: short, no full stop, not a credit or chrome."""
+    return (
+        headline_like(line)
+        and not credit(line)[0]
+        and not source_line(line)
+        and not cleaning.chrome_reason(line)
+    )
 
 
 def _cut_line(line: str, any_name: bool) -> list[str]:
@@ -852,6 +862,16 @@ class _Assembler:
         nxt = self._next(i)
         return bool(nxt) and nxt[0].kind == "text" and bool(han_count(nxt[0].text))
 
+    def _opens_article(self, i: int) -> bool:
+        """What follows a short line says it is a headline: a byline, a dateline."""
+        nxt = self._next(i)
+        if not nxt:
+            return False
+        after = nxt[0]
+        if after.kind == "byline":
+            return True
+        return after.kind == "text" and dateline(after.text)[2] > 0
+
     def _marker_follows(self, i: int) -> bool:
         return any(p.kind in {"kp_marker", "byline", "name"} for p in self._next(i, 2))
 
@@ -953,6 +973,13 @@ class _Assembler:
             return started
         if piece.kind == "text" and _BRIEF_RE.match(piece.text):
             return started
+        if (
+            article.blocks
+            and piece.kind in {"text", "latin"}
+            and headline_like(piece.text)
+            and self._opens_article(i)
+        ):
+            return True
         if self.closed and piece.kind in {"text", "name", "latin"}:
             if headline_like(piece.text):
                 return True
@@ -1067,7 +1094,12 @@ class _Assembler:
             article.header_tickers += _ticker_line(text)
             self._take(piece, "tickers")
             return
-        if kind == "latin" and self.phase == "head" and not article.title_en:
+        if (
+            kind == "latin"
+            and self.phase == "head"
+            and not article.title_en
+            and self._followed_by_headline(i)
+        ):
             article.title_en = text
             self._take(piece, "title_en")
             return
@@ -1078,7 +1110,7 @@ class _Assembler:
         if kind == "source":
             article.sources.append(source_line(text))
             self._take(piece, "source")
-            if _AVAILABLE_RE.match(text):
+            if _AVAILABLE_RE.match(text) or article.blocks:
                 self.closed = True
             return
         if kind == "byline":
