@@ -621,6 +621,9 @@ class Evidence:
 
     any_name_sources: bool = False  # paragraphs end in "(name)" more than once
     pair_heads: set[int] = field(default_factory=set)  # title lines of a feed
+    # Lines that close an article (a title line or the end follows) and end
+    # in a bracketed name: that name is taken as the source, less surely.
+    closing_names: set[int] = field(default_factory=set)
     notes: list[str] = field(default_factory=list)
 
 
@@ -628,13 +631,19 @@ def _gather_evidence(lines: list[str]) -> Evidence:
     """Repeated shapes: paragraphs ending in a name, title/body line pairs."""
     evidence = Evidence()
     numbered = [(n, line) for n, line in enumerate(lines) if line]
-    long_ = [len(line) >= 80 for _n, line in numbered]
+    long_ = [_long_line(line) for _n, line in numbered]
     named_ends = sum(
         1
         for (_n, line), is_long in zip(numbered, long_, strict=True)
         if is_long and _trailing_name(line)[1]
     )
     evidence.any_name_sources = named_ends >= 2
+    for index, (number, line) in enumerate(numbered):
+        if not long_[index] or not _trailing_name(line)[1]:
+            continue
+        nxt = numbered[index + 1][1] if index + 1 < len(numbered) else None
+        if nxt is None or _title_line(nxt):
+            evidence.closing_names.add(number)
     if evidence.any_name_sources:
         evidence.notes.append(f"{named_ends} paragraphs end in a bracketed name")
     heads = set()
@@ -659,6 +668,11 @@ def _gather_evidence(lines: list[str]) -> Evidence:
         evidence.pair_heads = heads
         evidence.notes.append(f"{len(heads)} title/body pairs")
     return evidence
+
+
+def _long_line(line: str) -> bool:
+    """A paragraph rather than a title: 100 columns or more (50 Han characters)."""
+    return len(line) >= 100 or (len(line) >= 50 and display_width(line) >= 100)
 
 
 def _title_line(line: str) -> bool:
@@ -702,7 +716,8 @@ def split_pieces(
         evidence = _gather_evidence(lines)
     pieces = []
     for number, line in enumerate(lines):
-        for part, segment in enumerate(_cut_line(line, evidence.any_name_sources)):
+        any_name = evidence.any_name_sources or number in evidence.closing_names
+        for part, segment in enumerate(_cut_line(line, any_name)):
             segment = _SPACES_RE.sub(" ", segment).strip()
             marker = _KP_MARKER_RE.match(segment)
             if marker and marker.end() < len(segment):
@@ -1210,9 +1225,14 @@ class _Assembler:
 
     def _body_text(self, i: int, piece: Piece, text: str, reason: str = "") -> None:
         article = self.article
+        evidence = self.evidence
         text, source, confidence = trailing_source_evidence(
-            text, any_name=self.evidence.any_name_sources
+            text,
+            any_name=evidence.any_name_sources
+            or piece.number in evidence.closing_names,
         )
+        if source and not evidence.any_name_sources and confidence < 0.9:
+            confidence = 0.6  # one bracketed name closing an article
         if source:
             article.sources.append(source)
             self.closed = True
