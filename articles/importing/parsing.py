@@ -641,7 +641,18 @@ def _gather_evidence(lines: list[str]) -> Evidence:
     for index, (number, line) in enumerate(numbered):
         if not long_[index] or not _trailing_name(line)[1]:
             continue
-        nxt = numbered[index + 1][1] if index + 1 < len(numbered) else None
+        nxt = None
+        # The next line that is not chrome (a call to action, a share row);
+        # looking a few lines ahead at most keeps this linear.
+        for _number, after in numbered[index + 1 : index + 8]:
+            if not cleaning.chrome_reason(after) and not cleaning.is_links_header(
+                after
+            ):
+                nxt = after
+                break
+        else:
+            if index + 8 < len(numbered):
+                continue
         if nxt is None or _title_line(nxt):
             evidence.closing_names.add(number)
     if evidence.any_name_sources:
@@ -1332,6 +1343,11 @@ def _finish_article(article: ParsedArticle, cjk: bool) -> None:
     )
     if cut >= 3:
         article.warnings.append(f"cut_off:{cut}")
+    _finish_fields(article, cjk)
+
+
+def _finish_fields(article: ParsedArticle, cjk: bool) -> None:
+    """What follows from an article's parts: tickers, tags, script, line span."""
     article.authors = list(dict.fromkeys(article.authors))
     article.tags = list(dict.fromkeys(article.tags + _body_hashtags(article)))
     article.sources = [s for s in dict.fromkeys(article.sources) if s]

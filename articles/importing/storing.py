@@ -51,7 +51,7 @@ from ..search.backends import Document
 from ..search.indexing import document_from, index_articles, write_documents
 from ..tagging import fold_tag, spelling_pattern
 from . import decoding
-from .parsing import ParsedArticle, ParseLimitError, parse_text
+from .parsing import ParsedArticle, ParsedFile, ParseLimitError, parse_text
 from .report import ArticleResult, FileReport, warning_message
 
 # Names of files a folder import skips: editors' tools leave these about.
@@ -149,6 +149,17 @@ def _import_bytes(data: bytes, report: FileReport, options) -> FileReport:
     return import_text(decoding.normalise_text(text), report, options)
 
 
+def read_upload_text(upload, report: FileReport, *, limit: int) -> str | None:
+    """An upload's normalised text, or None with ``report.error`` saying why."""
+    try:
+        data = decoding.read_upload(upload, limit=limit)
+        text, report.encoding = decoding.decode_bytes(data)
+    except decoding.ImportFileError as error:
+        report.error = str(error)
+        return None
+    return decoding.normalise_text(text)
+
+
 def import_text(text: str, report: FileReport, options: ImportOptions) -> FileReport:
     """Parse normalised text and create a draft for each new article in it."""
     try:
@@ -159,6 +170,15 @@ def import_text(text: str, report: FileReport, options: ImportOptions) -> FileRe
             "imported. Split it or remove the over-long line."
         ) % {"limit": error}
         return report
+    return create_drafts(parsed, report, options)
+
+
+def create_drafts(parsed: ParsedFile, report: FileReport, options) -> FileReport:
+    """Drafts for the parsed articles (the command's split or the preview's).
+
+    The one place imported copy becomes drafts: the command, the admin
+    upload and the import preview all end here.
+    """
     report.dropped = parsed.dropped
     report.notes = parsed.notes
     if not parsed.articles:
