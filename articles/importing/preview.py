@@ -35,12 +35,11 @@ from .parsing import (
     split_pieces,
     trailing_source,
 )
-from .report import reason_label
+from .report import LOW_CONFIDENCE, reason_label
 
 # Larger files are imported without a line-by-line preview (each line is a
 # form field; Django refuses more than DATA_UPLOAD_MAX_NUMBER_FIELDS).
 MAX_PREVIEW_LINES = 400
-LOW_CONFIDENCE = 0.75
 
 ROLES = {
     "headline": _("headline"),

@@ -36,6 +36,10 @@ WARNINGS = {
 }
 
 
+# Decisions below this confidence are marked for an editor to check.
+LOW_CONFIDENCE = 0.75
+
+
 def warning_message(code: str) -> str:
     """The editor-facing text of a parser warning code such as ``cut_off:3``."""
     name, _colon, count = code.partition(":")
@@ -64,6 +68,8 @@ class ArticleResult:
     article_id: int | None = None
     duplicate: bool = False
     error: str = ""
+    # The split, line by line: (role, confidence, reason, text), for --dry-run.
+    lines: list[tuple[str, float, str, str]] = field(default_factory=list)
 
     @property
     def dropped_labelled(self) -> list[tuple[str, str]]:
@@ -159,6 +165,13 @@ def render_text(reports: list[FileReport], *, verbose: bool = True) -> str:
                 )
             for warning in result.warnings:
                 lines.append(f"    warning: {warning_message(warning)}")
+            if report.dry_run and result.lines:
+                # The same split the admin's preview shows, line by line; "?"
+                # marks a decision the parser was unsure of.
+                for role, confidence, why, text in result.lines:
+                    mark = "?" if confidence < LOW_CONFIDENCE else " "
+                    because = f" ({confidence:.2f}: {why})" if why else ""
+                    lines.append(f"   {mark}{role:>9} | {_clip(text)}{because}")
             for text, reason in result.dropped_labelled:
                 lines.append(f"    dropped ({reason}): {_clip(text)}")
         for dropped in report.dropped:

@@ -325,6 +325,7 @@ class _Importer:
             script=parsed.script,
             dropped=list(parsed.dropped),
             warnings=warnings,
+            lines=_split_lines(parsed),
         )
 
     def _write(self, items, new_authors) -> list[tuple[ArticleResult, Document]]:
@@ -444,6 +445,22 @@ class _Importer:
             else:
                 companies.setdefault(company.pk, company)
         return sorted(companies.values(), key=lambda c: (c.name, c.pk)), unknown
+
+
+_ROLE_NAMES = {"dropped": "junk", "marker": "meta", "tags": "meta", "tickers": "meta",
+               "date": "meta"}  # fmt: skip
+
+
+def _split_lines(parsed: ParsedArticle) -> list[tuple[str, float, str, str]]:
+    """The article's lines with their roles, as the preview names them."""
+    lines = []
+    for piece in parsed.pieces:
+        text = piece.text or "\n".join(m.text for m in piece.members if m.text)
+        if piece.kind == "blank" or not text:
+            continue
+        role = _ROLE_NAMES.get(piece.role, piece.role or "junk")
+        lines.append((role, piece.confidence, piece.reason, text))
+    return lines
 
 
 def _index(documents: list[Document]) -> None:

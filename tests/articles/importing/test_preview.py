@@ -132,3 +132,20 @@ def test_preview_shows_copy_as_text(editor_client):
     html = editor_client.post(reverse(URL), {"file": file, "preview": "on"}).content
     assert b"<script>alert(1)" not in html
     assert b"&lt;script&gt;alert(1)" in html
+
+
+@pytest.mark.django_db
+def test_dry_run_prints_the_same_split_as_the_preview(tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    path = tmp_path / "feed.txt"
+    path.write_text(COPY, encoding="utf-8")
+    out = StringIO()
+    call_command("import_articles", str(path), "--dry-run", stdout=out)
+    printed = out.getvalue()
+    split = preview.initial_split(COPY)
+    for line in split.lines:
+        assert f"{line.role:>9} | {line.text[:40]}" in printed
+    assert Article.objects.count() == 0
