@@ -56,6 +56,9 @@ _WIDGET_HEADER_RE = re.compile(
 _LINKS_HEADER_RE = re.compile(
     r"^(相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|熱門文章|热门文章|熱門|热门"
     r"|猜你喜歡|猜你喜欢|更多新聞|更多新闻|相關文章|相关文章|最新文章|編輯推薦|编辑推荐"
+    r"|熱門搜尋|热门搜索|熱搜|热搜|相關新聞|相关新闻|推薦文章|推荐文章|熱門推薦|热门推荐"
+    r"|大家都在看|你可能感興趣|你可能感兴趣|看更多|更多內容|更多内容|熱門話題|热门话题"
+    r"|熱門關鍵字|热门关键词|熱門標籤|热门标签"
     r"|related (articles|stories|news|reading)|read more|more from .{1,40}"
     r"|most (read|popular)|you may also like|recommended)\s*[:：]?$",
     re.IGNORECASE,

@@ -75,6 +75,7 @@ _EDITOR_WORDS = (
     "責編|责编|責任編輯|责任编辑|編審|编审|審校|审校|校對|校对|美編|美编|攝影|摄影|圖|图"
     "|整理|翻譯|翻译|編譯|编译|監製|监制|總編輯|总编辑"
 )
+_EDITOR_OR_AUTHOR_RE = re.compile(r"^(?:編輯|编辑)[^\w]")
 _CREDIT_RE = re.compile(
     rf"^(?:(?P<author>{_AUTHOR_WORDS})|(?P<editor>{_EDITOR_WORDS}))"
     r"[^\w]{1,6}(?P<names>\w.{0,39})$"
@@ -116,6 +117,11 @@ _TRAILING_SOURCE_RE = re.compile(
 _TRAILING_NAME_RE = re.compile(
     r"(?:[（(【\[「『](?P<inner>[^（()）【】\[\]「」『』]{1,24})[)）】\]」』]"
     r"|(?:——|—|–|--) ?(?P<dash>[^—–\-\s。，,；;！!？?][^—–。，,；;！!？?]{0,23}))\s*$"
+)
+# An outlet whose name starts with a number ("36氪"), not a paragraph number,
+# date or page ("第3段", "2024年", "3頁").
+_DIGIT_OUTLET_RE = re.compile(
+    r"\d{1,4}(?![段年月日頁页版期號号條条點点])[^\W\d_]{1,8}$"
 )
 _NOT_OUTLETS = {
     "完", "圖", "图", "待續", "待续", "續", "续", "注", "註", "同上", "下同", "全文完",
@@ -259,6 +265,7 @@ class ParsedArticle:
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pieces: list[Piece] = field(default_factory=list)
+    editor_credits: list[tuple[Piece, list[str]]] = field(default_factory=list)
     line_span: tuple[int, int] = (0, 0)  # first and last line of the input
     raw_text: str = ""
 
@@ -498,7 +505,7 @@ def _trailing_name(text: str) -> tuple[int, str]:
     name = (match["inner"] or match["dash"] or "").strip()
     if (
         not name
-        or any(ch.isdigit() for ch in name)
+        or (any(ch.isdigit() for ch in name) and not _DIGIT_OUTLET_RE.match(name))
         or _CLAUSE_PUNCT_RE.search(name)
         or name.casefold() in _NOT_OUTLETS
         or unique_tickers(name)
@@ -878,6 +885,7 @@ class _Assembler:
         self.closed = False  # ended by a call to action or a trailing source
         self.pending: list[Piece] = []  # dropped before the next article starts
         self.skip_as_links: set[int] = set()
+        self.between_links = False  # after a links header between articles
 
     # lookahead helpers
 
@@ -896,6 +904,11 @@ class _Assembler:
     def _followed_by_headline(self, i: int) -> bool:
         nxt = self._next(i)
         return bool(nxt) and nxt[0].kind == "text" and bool(han_count(nxt[0].text))
+
+    def _followed_by_paragraph(self, i: int) -> bool:
+        """The next line is a paragraph: a title over it is a headline."""
+        nxt = self._next(i)
+        return bool(nxt) and nxt[0].kind == "text" and _long_line(nxt[0].text)
 
     def _opens_article(self, i: int) -> bool:
         """What follows a short line says it is a headline: a byline, a dateline."""
@@ -1045,8 +1058,27 @@ class _Assembler:
                 }.get(piece.kind) or cleaning.chrome_reason(piece.text)
                 piece.role = reason
                 self.pending.append(piece)
+                if piece.kind == "links_header":
+                    self.between_links = True
                 continue
-            if self.article is not None and self._mode_drops(piece):
+            if self.between_links:
+                # Link titles under a "related" header between articles: wait
+                # for a line that opens an article (a byline or dateline
+                # follows it, or it heads a title/body pair).
+                if (
+                    piece.kind in {"text", "latin", "bullet", "numbered", "name"}
+                    and headline_like(_strip_marker(piece.text))
+                    and not self._opens_article(i)
+                    and not self._followed_by_paragraph(i)
+                    and not (
+                        piece.part == 0 and piece.number in self.evidence.pair_heads
+                    )
+                ):
+                    piece.role = "links"
+                    self.pending.append(piece)
+                    continue
+                self.between_links = False
+            if self.article is not None and self._mode_drops(i, piece):
                 continue
             if self._starts_new(i, piece):
                 self._start()
@@ -1061,7 +1093,7 @@ class _Assembler:
             piece.role = "dropped"
         return self.result
 
-    def _mode_drops(self, piece: Piece) -> bool:
+    def _mode_drops(self, i: int, piece: Piece) -> bool:
         """Drop lines of a quote widget or a list of links, until real copy."""
         kind, text = piece.kind, piece.text
         if self.mode == "widget":
@@ -1074,8 +1106,10 @@ class _Assembler:
                 return True
             self.mode = ""
         if self.mode == "links":
-            if kind in {"text", "latin", "bullet", "numbered", "name"} and (
-                headline_like(_strip_marker(text))
+            if (
+                kind in {"text", "latin", "bullet", "numbered", "name"}
+                and headline_like(_strip_marker(text))
+                and not self._opens_article(i)
             ):
                 self._drop(piece, "links")
                 return True
@@ -1149,7 +1183,12 @@ class _Assembler:
                 self.closed = True
             return
         if kind == "byline":
-            article.authors += byline_names(text)
+            names = byline_names(text)
+            if _EDITOR_OR_AUTHOR_RE.match(text):
+                # 編輯 credits the writer in some copy, the editor in other:
+                # an editor when the article credits an author as well.
+                article.editor_credits.append((piece, names))
+            article.authors += names
             self._take(piece, "byline", 0.95, "a credit word, a separator, names")
             if self.phase != "body" and article.headline:
                 self.phase = "body"
@@ -1197,8 +1236,16 @@ class _Assembler:
                 if headline_like(text):
                     run = self._title_run(i)
                     if len(run) >= 3 and run[0] == i:
-                        # A page wrapped in link titles: the last is the headline.
-                        self.skip_as_links.update(run[:-1])
+                        # A page wrapped in link titles: the last is the
+                        # headline, unless more chrome follows it.
+                        after = self._next(run[-1])
+                        more_chrome = bool(after) and after[0].kind in {
+                            "links_header",
+                            "chrome",
+                            "cta",
+                            "credit",
+                        }
+                        self.skip_as_links.update(run if more_chrome else run[:-1])
                         self._drop(piece, "links")
                         return
                     prefix = _BRIEF_RE.match(text)
@@ -1309,6 +1356,7 @@ def _made_headline(text: str) -> str:
 
 def _finish_article(article: ParsedArticle, cjk: bool) -> None:
     _drop_link_runs(article)
+    _drop_editor_credits(article)
     blocks = article.blocks
     # Link titles at the end of a page look like subheads with nothing under them.
     tail = 0
@@ -1375,6 +1423,22 @@ def _finish_fields(article: ParsedArticle, cjk: bool) -> None:
     ]
     if numbers:
         article.line_span = (min(numbers), max(numbers))
+
+
+def _drop_editor_credits(article: ParsedArticle) -> None:
+    """編輯 credits dropped as editors' when another credit names the author."""
+    if not article.editor_credits:
+        return
+    editors = {name for _piece, names in article.editor_credits for name in names}
+    credited = {id(piece) for piece, _names in article.editor_credits}
+    others = [p for p in article.pieces if p.role == "byline" and id(p) not in credited]
+    if not others:
+        return
+    article.authors = [name for name in article.authors if name not in editors]
+    for piece, _names in article.editor_credits:
+        piece.role = "dropped"
+        piece.confidence, piece.reason = 0.7, "dropped: credit"
+        article.dropped.append(Dropped(piece.text, "credit"))
 
 
 def _short_title(block: Block) -> bool:

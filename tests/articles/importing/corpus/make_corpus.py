@@ -167,6 +167,15 @@ text = (
 )
 add("editor-credit-before-headline.txt", text, [art(HEADLINES[6], [NAMES[2]])])
 
+# 編輯 names the editor when another credit names the author; an outlet
+# whose name starts with a number.
+text = (
+    f"首頁 › 財經\n編輯⠀{NAMES[7]}\n{HEADLINES[2]}\n記者▸{NAMES[0]}\n{para(4)}\n"
+    f"{para(5)}（36財經）\n熱門搜尋\n網購優惠碼\n手遊排行\n追劇神器App\n"
+)
+add("scraped-page-editor-word.txt", text, [art(HEADLINES[2], [NAMES[0]], ["36財經"],
+    body_excludes=["網購優惠碼", "追劇神器App"])])  # fmt: skip
+
 # --- sources as lines, datelines -----------------------------------------------------
 
 text = (
@@ -300,6 +309,21 @@ add("cms-export-key-points.txt", text, [art(HEADLINES[5], [NAMES[4]],
 
 base = f"{HEADLINES[8]}\n\n作者：{NAMES[2]}\n\n{para(2)}\n\n{para(3)}\n"
 add("mojibake-utf8-as-latin1.txt", base.encode("utf-8").decode("latin-1"),
+    [art(HEADLINES[8], [NAMES[2]])])  # fmt: skip
+
+
+def sloppy_cp1252(data: bytes) -> str:
+    """Bytes read as Windows-1252, its five undefined bytes kept as Latin-1."""
+    out = []
+    for byte in data:
+        try:
+            out.append(bytes([byte]).decode("cp1252"))
+        except UnicodeDecodeError:
+            out.append(chr(byte))
+    return "".join(out)
+
+
+add("mojibake-utf8-as-cp1252.txt", sloppy_cp1252(base.encode("utf-8")),
     [art(HEADLINES[8], [NAMES[2]])])  # fmt: skip
 add("utf16-le-no-bom.txt", base, [art(HEADLINES[8], [NAMES[2]])], "utf_16_le")
 add("big5-hkscs.txt", base.replace("作者", "記者") + "𡃁仔都話今日升咗好多。\n",
