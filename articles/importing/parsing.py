@@ -123,6 +123,7 @@ _TRAILING_NAME_RE = re.compile(
 _DIGIT_OUTLET_RE = re.compile(
     r"\d{1,4}(?![段年月日頁页版期號号條条點点])[^\W\d_]{1,8}$"
 )
+_CLOSERS = set(")）】]」』")
 _NOT_OUTLETS = {
     "完", "圖", "图", "待續", "待续", "續", "续", "注", "註", "同上", "下同", "全文完",
     "本報訊", "本报讯", "譯", "译", "end", "ends", "photo", "file",
@@ -499,6 +500,14 @@ def trailing_source_evidence(text: str, *, any_name: bool = False):
 
 def _trailing_name(text: str) -> tuple[int, str]:
     """``(start, name)`` of a short outlet-like name closing the text, else (0, "")."""
+    tail = text.rstrip()[-27:]
+    if (
+        tail[-1:] not in _CLOSERS
+        and "—" not in tail
+        and "–" not in tail
+        and ("--" not in tail)
+    ):
+        return 0, ""  # most paragraphs: no regular expression needed
     match = _TRAILING_NAME_RE.search(text, max(0, len(text) - 40))
     if match is None or match.start() == 0:
         return 0, ""
@@ -1445,6 +1454,7 @@ def _short_title(block: Block) -> bool:
     """A block that reads like a link title: short, no sentence in it."""
     return (
         block.kind in {"p", "h2"}
+        and len(block.text) <= 40
         and display_width(block.text) <= 40
         and not _CLAUSE_PUNCT_RE.search(block.text)
         and not _ends_sentence(block.text)

@@ -325,7 +325,7 @@ class _Importer:
             script=parsed.script,
             dropped=list(parsed.dropped),
             warnings=warnings,
-            lines=_split_lines(parsed),
+            lines=_split_lines(parsed) if self.options.dry_run else [],
         )
 
     def _write(self, items, new_authors) -> list[tuple[ArticleResult, Document]]:
