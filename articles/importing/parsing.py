@@ -1451,13 +1451,17 @@ def _drop_editor_credits(article: ParsedArticle) -> None:
 
 
 def _short_title(block: Block) -> bool:
-    """A block that reads like a link title: short, no sentence in it."""
+    """A block that reads like a link title: short, no full stop in it.
+
+    Link titles may ask or exclaim ("哪款手機最抵買？"); sentences end in 。.
+    """
+    text = block.text
     return (
         block.kind in {"p", "h2"}
-        and len(block.text) <= 40
-        and display_width(block.text) <= 40
-        and not _CLAUSE_PUNCT_RE.search(block.text)
-        and not _ends_sentence(block.text)
+        and len(text) <= 48
+        and display_width(text) <= 48
+        and not _CLAUSE_PUNCT_RE.search(text.rstrip("？！?!"))
+        and not text.endswith((".", "：", ":", "。"))
     )
 
 
