@@ -76,9 +76,17 @@ _EDITOR_WORDS = (
     "|整理|翻譯|翻译|編譯|编译|監製|监制|總編輯|总编辑"
 )
 _EDITOR_OR_AUTHOR_RE = re.compile(r"^(?:編輯|编辑)[^\w]")
+# Pipes that are letters to a regular expression: 丨 (a Han radical) and ㅣ
+# (a Hangul vowel) stand in for | on many Chinese pages.
+_LETTER_PIPES = "丨ㅣ〡"
 _CREDIT_RE = re.compile(
     rf"^(?:(?P<author>{_AUTHOR_WORDS})|(?P<editor>{_EDITOR_WORDS}))"
-    r"[^\w]{1,6}(?P<names>\w.{0,39})$"
+    rf"(?:[^\w]{{1,6}}|[^\w]{{0,3}}[{_LETTER_PIPES}][^\w]{{0,3}})"
+    rf"(?P<names>[^\W{_LETTER_PIPES}].{{0,39}})$"
+)
+# "記者陳子謙" with no separator at all: only a personal name may follow.
+_BARE_CREDIT_RE = re.compile(
+    r"^(?:記者|记者|作者|撰文|文)(?P<name>[\u4e00-\u9fff]{2,4}?)(?:報道|报道|報導)?$"
 )
 _EN_CREDIT_RE = re.compile(
     r"^(?:(?P<author>by|reporting by|written by|words by|text by|story by|"
@@ -414,6 +422,9 @@ def credit(text: str) -> tuple[str, list[str]]:
         names = _english_names(match["names"])
         if names:
             return ("author" if match["author"] else "editor"), names
+    match = _BARE_CREDIT_RE.match(text)
+    if match and _is_chinese_name(match["name"]):
+        return "author", [match["name"]]
     return "", []
 
 

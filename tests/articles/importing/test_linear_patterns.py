@@ -85,9 +85,10 @@ def test_pattern_is_linear_on_adversarial_input(pattern):
     if worst < CLEARLY_FAST:
         return
     method, parts = worst_case
-    short = _best_of(method, _text(*parts))
-    long = _best_of(method, _text(*parts, length=4 * LENGTH))
-    assert long < 8 * short + 0.01, (pattern.pattern, parts, short, long)
+    short = _best_of(method, _text(*parts), runs=5)
+    long = _best_of(method, _text(*parts, length=4 * LENGTH), runs=5)
+    # Linear: about 4 times; quadratic: about 16. Room for a busy machine.
+    assert long < 10 * short + 0.02, (pattern.pattern, parts, short, long)
 
 
 def test_the_reported_byline_is_refused_quickly():

@@ -134,6 +134,9 @@ SEPARATORS = {
     "diamond": ("記者", "◆"),
     "spaces": ("記者", "  "),
     "editor-word": ("編輯", "："),
+    "han-radical-pipe": ("文", "丨"),
+    "hangul-pipe": ("記者", " ㅣ "),
+    "no-separator": ("記者", ""),
 }
 for index, (label, (word, sep)) in enumerate(SEPARATORS.items()):
     lines, arts = [], []
