@@ -20,9 +20,16 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
 from . import workflow
-from .importing import decoding
-from .importing.report import reason_label
-from .importing.storing import ImportOptions, import_upload
+from .importing import decoding, preview
+from .importing.parsing import ParseLimitError
+from .importing.report import FileReport, reason_label
+from .importing.storing import (
+    ImportOptions,
+    create_drafts,
+    import_text,
+    import_upload,
+    read_upload_text,
+)
 from .models import Article, ImportRecord
 
 # Room for the multipart envelope and the form's other fields.
@@ -90,6 +97,28 @@ class ImportCopyForm(forms.Form):
     dry_run = forms.BooleanField(
         label=_("Only show what would be created"), required=False
     )
+    preview = forms.BooleanField(
+        label=_("Check the split before drafts are created"),
+        required=False,
+        initial=True,
+        help_text=_(
+            "See each article the file was split into, correct it (merge, "
+            "split, mark lines), then create the drafts."
+        ),
+    )
+
+
+class PreviewForm(forms.Form):
+    """What the preview carries between steps: the text and the options."""
+
+    text = forms.CharField(strip=False)
+    name = forms.CharField(max_length=500)
+    encoding = forms.CharField(max_length=100, required=False)
+    kind = forms.ChoiceField(
+        required=False, choices=[("", "")] + list(Article.Kind.choices)
+    )
+    author = forms.CharField(required=False, max_length=100)
+    source = forms.CharField(required=False, max_length=200)
 
 
 @admin.register(ImportRecord)
@@ -224,6 +253,19 @@ class ImportRecordAdmin(admin.ModelAdmin):
                     % {"limit": limit / 1024 / 1024}
                 ]
             )
+        elif request.method == "POST" and request.POST.get("step") == "preview":
+            return self.preview_view(request, limit)
+        elif (
+            request.method == "POST"
+            and form.is_valid()
+            and (form.cleaned_data["preview"] and not form.cleaned_data["dry_run"])
+        ):
+            response, report = self.start_preview(request, form.cleaned_data, limit)
+            if response is not None:
+                return response
+            form = ImportCopyForm(
+                initial={k: v for k, v in form.cleaned_data.items() if k != "file"}
+            )
         elif request.method == "POST" and form.is_valid():
             data = form.cleaned_data
             report = import_upload(
@@ -247,6 +289,108 @@ class ImportRecordAdmin(admin.ModelAdmin):
             "form": form,
             "report": report,
             "limit_mb": limit / 1024 / 1024,
+        }
+        return TemplateResponse(
+            request, "admin/articles/importrecord/import.html", context
+        )
+
+    def _options(self, request, data, limit) -> ImportOptions:
+        return ImportOptions(
+            kind=data["kind"],
+            author=data["author"].strip(),
+            source=data["source"].strip(),
+            user=request.user,
+            max_bytes=limit,
+        )
+
+    def start_preview(self, request, data, limit):
+        """``(response, report)``: the split shown, or the report if none can be."""
+        upload = data["file"]
+        report = FileReport(upload.name)
+        text = read_upload_text(upload, report, limit=limit)
+        if text is None:
+            return None, report
+        try:
+            split = preview.initial_split(text)
+        except ParseLimitError:
+            return None, import_text(text, report, self._options(request, data, limit))
+        if len(split.lines) > preview.MAX_PREVIEW_LINES:
+            # Too long to correct line by line: imported as the command would.
+            create_drafts(split.parsed, report, self._options(request, data, limit))
+            return None, report
+        carried = PreviewForm(
+            initial={
+                "text": text,
+                "name": upload.name,
+                "encoding": report.encoding,
+                **{k: data[k] for k in ("kind", "author", "source")},
+            }
+        )
+        return self._render_preview(request, split, carried), report
+
+    def preview_view(self, request, limit):
+        """One step of the preview: update, merge, split, or create the drafts."""
+        carried = PreviewForm(request.POST)
+        if not carried.is_valid():
+            return self._render_report(
+                request,
+                FileReport(
+                    "", error=gettext("The preview expired: upload the file again.")
+                ),
+            )
+        data = carried.cleaned_data
+        text = decoding.normalise_text(data["text"])
+        roles, starts = {}, set()
+        for key, value in request.POST.items():
+            name, _dash, index = key.partition("-")
+            if index.isdigit() and name == "role":
+                roles[int(index)] = value
+            elif index.isdigit() and name == "start":
+                starts.add(int(index))
+        try:
+            split = preview.edited_split(text, roles, starts)
+        except ParseLimitError as error:
+            return self._render_report(
+                request, FileReport(data["name"], error=str(error))
+            )
+        action = request.POST.get("action", "")
+        if action.startswith("merge-") and action[6:].isdigit():
+            starts = preview.merge(split, int(action[6:]))
+            split = preview.edited_split(text, split.roles, starts)
+        elif action.startswith("split-") and action[6:].isdigit():
+            index = int(action[6:])
+            starts = preview.split_at(split, index)
+            roles = split.roles
+            if roles.get(index) in {"body", "junk"}:
+                roles[index] = "headline"  # a split most often starts at a title
+            split = preview.edited_split(text, roles, starts)
+        elif action == "create":
+            report = FileReport(data["name"], encoding=data["encoding"])
+            create_drafts(split.parsed, report, self._options(request, data, limit))
+            return self._render_report(request, report)
+        return self._render_preview(request, split, carried)
+
+    def _render_preview(self, request, split, carried):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Check the split"),
+            "split": split,
+            "carried": carried,
+            "roles": list(preview.ROLES.items()),
+        }
+        return TemplateResponse(
+            request, "admin/articles/importrecord/import_preview.html", context
+        )
+
+    def _render_report(self, request, report):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": gettext("Import copy"),
+            "form": ImportCopyForm(),
+            "report": report,
+            "limit_mb": upload_limit() / 1024 / 1024,
         }
         return TemplateResponse(
             request, "admin/articles/importrecord/import.html", context

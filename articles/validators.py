@@ -15,10 +15,12 @@ Django's own ``ImageField`` opens the file, so every refusal is a form error:
    frames under ``MAX_IMAGE_PIXELS`` (40 million by default, well below
    Pillow's own 89.5 million), so decompression bombs never get decoded;
 5. the whole file decodes, every frame, on a throw-away copy (truncated files);
-6. nothing follows the end of the image (a PNG, GIF or WebP with a web page
-   or script appended). JPEG is allowed a trailer (phones append motion-photo
-   video, gain maps and maker data) unless it holds markup; re-encoding the
-   original (articles/images.py) drops trailers anyway.
+6. one rule for data after the end of the image, in every format (JPEG, PNG,
+   GIF, WebP): a trailer holding markup or script (HTML, SVG, ``<?php``,
+   ``javascript:``) is refused, the way polyglots hide pages in images; any
+   other trailer (phones append motion-photo video, gain maps and maker data)
+   is accepted and dropped, since the original is re-encoded
+   (articles/images.py) and no trailer is ever stored or served.
 
 The three ``validate_image_*`` functions are the model fields' validators (the
 migrations name them); ``validate_image_content`` is the field class's own.
@@ -65,10 +67,10 @@ OTHER_KINDS = [
     (re.compile(rb"^\x00\x00[\x01\x02]\x00"), "Windows icon (ICO)"),
     (re.compile(rb"^....ftyp(hei|hev|mif|avi)", re.DOTALL), "HEIC/AVIF"),
 ]
-# Markup that must not hide after the end of a JPEG.
+# Markup that must not hide after the end of an image.
 MARKUP = re.compile(
     rb"<\s*(!doctype|html|head|body|script|svg|iframe|object|embed|img|a\s)|"
-    rb"javascript:",
+    rb"<\?|<%|javascript:",
     re.IGNORECASE,
 )
 CHECKED = "_newsroom_image_checked"
@@ -366,8 +368,8 @@ def _check_nothing_follows(data: bytes, facts: ImageFacts, name: str) -> None:
     trailer = data[end:].strip(b"\x00")
     if not trailer:
         return
-    if facts.format in ("JPEG", "MPO") and not MARKUP.search(trailer):
-        return
+    if not MARKUP.search(trailer):
+        return  # the same rule for every format (see the module docstring)
     raise ValidationError(
         _(
             "“%(name)s” has data after the end of the picture, the way web "

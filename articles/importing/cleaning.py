@@ -23,6 +23,9 @@ REASONS = {
     "empty_table": _("empty table skeleton"),
     "unused": _("not part of any article"),
     "duplicate_title": _("repeated title"),
+    "credit": _("editor credit"),
+    "nav": _("site navigation"),
+    "limit": _("over the parser's limits"),
 }
 
 _CTA_RE = re.compile(
@@ -53,6 +56,9 @@ _WIDGET_HEADER_RE = re.compile(
 _LINKS_HEADER_RE = re.compile(
     r"^(相關閱讀|相关阅读|延伸閱讀|延伸阅读|推薦閱讀|推荐阅读|熱門文章|热门文章|熱門|热门"
     r"|猜你喜歡|猜你喜欢|更多新聞|更多新闻|相關文章|相关文章|最新文章|編輯推薦|编辑推荐"
+    r"|熱門搜尋|热门搜索|熱搜|热搜|相關新聞|相关新闻|推薦文章|推荐文章|熱門推薦|热门推荐"
+    r"|大家都在看|你可能感興趣|你可能感兴趣|看更多|更多內容|更多内容|熱門話題|热门话题"
+    r"|熱門關鍵字|热门关键词|熱門標籤|热门标签"
     r"|related (articles|stories|news|reading)|read more|more from .{1,40}"
     r"|most (read|popular)|you may also like|recommended)\s*[:：]?$",
     re.IGNORECASE,
@@ -66,7 +72,7 @@ _DISCLAIMER_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_RE = re.compile(
-    r"^((分享|分享到|轉發|转发|share)\s*[:：]?\s*(facebook|twitter|微信|微博|whatsapp|\s|/|、|,)*$"
+    r"^((分享|分享到|分享至|分享給|分享给|轉發|转发|share)\s*[:：]?\s*(facebook|twitter|微信|微博|whatsapp|\s|/|、|,)*$"
     r"|(版權所有|版权所有|all rights reserved|copyright ©|©\s*\d{4}))",
     re.IGNORECASE,
 )
@@ -83,16 +89,23 @@ _QUOTE_LINE_RE = re.compile(
     r"^[^\s。，,；;！!？?]{1,20}\s*[（(]?[0-9A-Z]{1,6}\.[A-Z]{2,4}[）)]?"
     r"(\s+[-+−]?[\d,.]+%?){1,4}$"
 )
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]+")
+# Starts only where a run of address characters starts: linear, not quadratic.
+_EMAIL_RE = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+\.[\w.-]+")
 _CONTACT_RE = re.compile(
     r"(聯絡方式|联系方式|聯繫|联系|電郵|电邮|contact|e-?mail)", re.IGNORECASE
 )
+
+
+# Breadcrumbs: short items joined by arrows ("首頁 > 財經 > 公司").
+_NAV_RE = re.compile(r"^[^>»›]{1,12}(?: ?[>»›] ?[^>»›]{1,12}){1,6}$")
 
 
 def chrome_reason(line: str) -> str | None:
     """The reason code when the whole line is chrome or boilerplate, else None."""
     if len(line) > 400:
         return None
+    if len(line) <= 80 and _NAV_RE.match(line):
+        return "nav"
     if is_cta(line):
         return "cta"
     if _LOGIN_RE.search(line) and len(line) < 120:

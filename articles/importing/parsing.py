@@ -15,7 +15,6 @@ reason. Nothing is silently lost.
 
 import operator
 import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -36,9 +35,20 @@ from .tables import (
 )
 
 MAX_KEY_POINTS = 8
+# Limits on the work one file may cost (a worker must never be tied up by a
+# file): a longer line, or more pieces, and the file is refused whole.
+MAX_LINE_CHARS = 50_000
+MAX_PIECES = 250_000
 MAX_KEY_POINT_CHARS = 200
 HEADLINE_CHARS = 200
 
+# Characters that East Asian Width calls Wide or Fullwidth.
+_WIDE_RE = re.compile(
+    "[\u1100-\u115f\u231a\u231b\u2329\u232a\u2e80-\u303e\u3041-\u33ff"
+    "\u3400-\u4dbf\u4e00-\u9fff\ua000-\ua4cf\ua960-\ua97f\uac00-\ud7a3"
+    "\uf900-\ufaff\ufe10-\ufe19\ufe30-\ufe6f\uff00-\uff60\uffe0-\uffe6"
+    "\U0001f300-\U0001f64f\U0001f900-\U0001f9ff\U00020000-\U0003fffd]"
+)
 _HAN_RE = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _LATIN_RE = re.compile(r"[A-Za-z]")
 _BRIEF_RE = re.compile(r"^(?:簡訊|简讯|快訊|快讯)\s*[:：]\s*")
@@ -54,14 +64,40 @@ _NUMBERED_RE = re.compile(
 )
 _REFERENCE_RE = re.compile(r"^\[\d{1,3}\]\s*\S")
 _HASHTAG_RE = re.compile(r"(?:(?<=\s)|^)#([^\s#，,。;；!！?？]{1,40})#?")
-_BYLINE_RE = re.compile(
-    r"^(?:作者|撰文|撰稿|文|記者|记者|編輯|编辑|採訪|采访)\s*[:：｜|/／]\s*"
-    r"(?P<names>[^:：]{1,40})$"
+# Credit words, then any separator (colon, full-width colon, pipe, slash, dash,
+# a braille blank or another symbol, or spaces), then the names. The separator
+# class cannot match what follows it (\w), so the match cannot backtrack.
+_AUTHOR_WORDS = (
+    "作者|撰文|撰稿|文|記者|记者|編輯|编辑|採訪|采访|實習記者|实习记者|特約記者|特约记者"
+    "|特派記者|特派记者|主筆|主笔|報道|报道|採寫|采写|執筆|执笔"
 )
-_BY_RE = re.compile(
-    r"^By\s+(?P<names>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}"
-    r"(?:\s*(?:,|and|&)\s*[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3})*)\s*$"
+_EDITOR_WORDS = (
+    "責編|责编|責任編輯|责任编辑|編審|编审|審校|审校|校對|校对|美編|美编|攝影|摄影|圖|图"
+    "|整理|翻譯|翻译|編譯|编译|監製|监制|總編輯|总编辑"
 )
+_EDITOR_OR_AUTHOR_RE = re.compile(r"^(?:編輯|编辑)[^\w]")
+# Pipes that are letters to a regular expression: 丨 (a Han radical) and ㅣ
+# (a Hangul vowel) stand in for | on many Chinese pages.
+_LETTER_PIPES = "丨ㅣ〡"
+_CREDIT_RE = re.compile(
+    rf"^(?:(?P<author>{_AUTHOR_WORDS})|(?P<editor>{_EDITOR_WORDS}))"
+    rf"(?:[^\w]{{1,6}}|[^\w]{{0,3}}[{_LETTER_PIPES}][^\w]{{0,3}})"
+    rf"(?P<names>[^\W{_LETTER_PIPES}].{{0,39}})$"
+)
+# "記者陳子謙" with no separator at all: only a personal name may follow.
+_BARE_CREDIT_RE = re.compile(
+    r"^(?:記者|记者|作者|撰文|文)(?P<name>[\u4e00-\u9fff]{2,4}?)(?:報道|报道|報導)?$"
+)
+_EN_CREDIT_RE = re.compile(
+    r"^(?:(?P<author>by|reporting by|written by|words by|text by|story by|"
+    r"reported by|additional reporting by)"
+    r"|(?P<editor>editing by|edited by|editor|photos? by|translated by|"
+    r"compiled by))[^\w]{1,6}(?P<names>\w.{0,79})$",
+    re.IGNORECASE,
+)
+# One English name: up to four capitalised words (initials and hyphens allowed).
+_EN_NAME_RE = re.compile(r"[A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}")
+_EN_NAME_SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b)\s*")
 _NAME_SPLIT_RE = re.compile(r"\s*(?:、|,|，|/|／|;|；|\band\b|&|及|和|與|与|\s)\s*")
 _AVAILABLE_RE = re.compile(
     r"^(?:(?:the )?(?:full|original|complete) (?:story|article|text|release)"
@@ -84,6 +120,30 @@ _TRAILING_SOURCE_RE = re.compile(
     r"|AFP|AP|Reuters|Bloomberg|Xinhua|[^）)】\s]{1,16}(?:社|報|报|網|网|新聞|新闻"
     r"|財經|财经|電視台|电视台))[)）】])\s*$"
 )
+# Any short name in brackets, or after a dash, closing a paragraph: a source
+# only when the file shows the shape more than once (``Evidence``).
+_TRAILING_NAME_RE = re.compile(
+    r"(?:[（(【\[「『](?P<inner>[^（()）【】\[\]「」『』]{1,24})[)）】\]」』]"
+    r"|(?:——|—|–|--) ?(?P<dash>[^—–\-\s。，,；;！!？?][^—–。，,；;！!？?]{0,23}))\s*$"
+)
+# An outlet whose name starts with a number ("36氪"), not a paragraph number,
+# date or page ("第3段", "2024年", "3頁").
+_DIGIT_OUTLET_RE = re.compile(
+    r"\d{1,4}(?![段年月日頁页版期號号條条點点])[^\W\d_]{1,8}$"
+)
+_CLOSERS = set(")）】]」』")
+_NOT_OUTLETS = {
+    "完", "圖", "图", "待續", "待续", "續", "续", "注", "註", "同上", "下同", "全文完",
+    "本報訊", "本报讯", "譯", "译", "end", "ends", "photo", "file",
+}  # fmt: skip
+# A title in 《》 opening a line of body text (wire copy with no headline line).
+# A line that is only a date (and a weekday or time): the page's date stamp.
+_DATE_LINE_RE = re.compile(
+    r"^(?P<year>\d{4})\s*[年/.-]\s*(?P<month>\d{1,2})\s*[月/.-]\s*(?P<day>\d{1,2})"
+    r"\s*日?(?:\s*[（(]?(?:星期|週|周|礼拜|禮拜)[一二三四五六日天][)）]?)?"
+    r"(?:\s*\d{1,2}:\d{2}(?::\d{2})?)?\s*(?:HKT|HKT|GMT\+8)?$"
+)
+_TITLE_QUOTE_RE = re.compile(r"《(?P<title>[^《》\n]{2,60})》")
 _MONTHS = {
     m: i
     for i, m in enumerate(
@@ -130,7 +190,20 @@ _SEGMENT_BREAK_AFTER = set("。！？!?」』”）)")
 _SEGMENT_BREAK_BEFORE = set("「『“（(")
 # match() at a position anchors there; "^" would not.
 _CTA_START_RE = re.compile(r"(?:欲|請|请)?(?:訂閱|订阅)|subscribe\b", re.IGNORECASE)
+_SENTENCE_SPLIT_RE = re.compile(r"(?<=[。！？!?])")
 _SPACES_RE = re.compile(r"[\s\u00a0\u3000\u2000-\u200b]+")
+
+
+_ASIDE_RE = re.compile(r"\s*[(（][^()（）]*[)）]")
+_ZH_STOP_RE = re.compile(r"[。！？]")
+_EN_APPOSITIVE_RE = re.compile(r",\s+(?:a|an|the)\s+[^,]{3,120},")
+_EN_STOP_RE = re.compile(r"[.!?](?=\s+[A-Z“\"]|\s*$)")
+_TICKER_GLUE_RE = re.compile(r"[\s,;，；、/|()（）]")
+_WHITESPACE_RE = re.compile(r"\s+")
+
+
+class ParseLimitError(ValueError):
+    """The text would cost more work than one file may (MAX_LINE_CHARS, MAX_PIECES)."""
 
 
 # --- results --------------------------------------------------------------------------
@@ -155,6 +228,9 @@ class Piece:
     role: str = ""  # what the parser made of it
     table: Table | None = None
     members: list["Piece"] = field(default_factory=list)  # a table's lines
+    part: int = 0  # its place among the pieces of its line
+    confidence: float = 1.0  # how sure the parser is of ``role``
+    reason: str = ""  # the evidence for ``role``, in a few words (English)
 
 
 @dataclass
@@ -198,6 +274,7 @@ class ParsedArticle:
     dropped: list[Dropped] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pieces: list[Piece] = field(default_factory=list)
+    editor_credits: list[tuple[Piece, list[str]]] = field(default_factory=list)
     line_span: tuple[int, int] = (0, 0)  # first and last line of the input
     raw_text: str = ""
 
@@ -235,6 +312,20 @@ class ParsedFile:
     articles: list[ParsedArticle] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)  # outside any article
     warnings: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # what the file showed
+
+
+# Why a role was given, when the place that gives it says nothing more.
+_REASONS = {
+    "headline": "first short line",
+    "title_en": "a Latin title over a Chinese headline",
+    "key_point": "under a key-points marker",
+    "marker": "key-points marker",
+    "source": "a source line",
+    "tags": "hashtags",
+    "tickers": "a line of tickers",
+    "body": "",
+}
 
 
 # --- small predicates -----------------------------------------------------------------
@@ -250,7 +341,9 @@ def is_mostly_han(text: str) -> bool:
 
 
 def display_width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    """Columns the text takes: two for each wide (East Asian) character."""
+    # One regular expression in C instead of a Python call per character.
+    return len(text) + len(_WIDE_RE.findall(text))
 
 
 def _ends_sentence(text: str) -> bool:
@@ -305,18 +398,52 @@ def name_line(text: str) -> list[str]:
     return []
 
 
-def byline_names(text: str) -> list[str]:
-    """Names from an explicit byline: "作者: 申思琦", "By Jane Doe and Li Wei"."""
-    match = _BYLINE_RE.match(text)
+def credit(text: str) -> tuple[str, list[str]]:
+    """``(kind, names)`` of a credit line: kind is "author" or "editor", else "".
+
+    "作者: 申思琦", "記者⠀林子軒", "撰文｜王大明", "By Jane Doe and Li Wei",
+    "責任編輯 - 陳小明". Any separator between the credit word and the names.
+    """
+    if len(text) > 100:
+        return "", []
+    match = _CREDIT_RE.match(text)
     if match:
         names = _names(match["names"])
-        if names and all(len(name) <= 20 for name in names):
-            return names
-        return []
-    match = _BY_RE.match(text)
+        if (
+            names
+            and len(names) <= 4
+            and all(len(name) <= 20 for name in names)
+            and not _CLAUSE_PUNCT_RE.search(match["names"].replace("、", ""))
+        ):
+            return ("author" if match["author"] else "editor"), names
+        return "", []
+    match = _EN_CREDIT_RE.match(text)
     if match:
-        return [n for n in re.split(r"\s*(?:,|\band\b|&)\s*", match["names"]) if n]
-    return []
+        names = _english_names(match["names"])
+        if names:
+            return ("author" if match["author"] else "editor"), names
+    match = _BARE_CREDIT_RE.match(text)
+    if match and _is_chinese_name(match["name"]):
+        return "author", [match["name"]]
+    return "", []
+
+
+def _english_names(text: str) -> list[str]:
+    """Names of "Jane Doe and Li Wei" when every part is a capitalised name."""
+    parts = [p for p in _EN_NAME_SPLIT_RE.split(text.strip().rstrip(".")) if p]
+    names = []
+    for part in parts:
+        part = " ".join(part.split())
+        if not _EN_NAME_RE.fullmatch(part):
+            return []
+        names.append(part)
+    return names if len(names) <= 4 else []
+
+
+def byline_names(text: str) -> list[str]:
+    """Names from an author byline: "作者: 申思琦", "By Jane Doe and Li Wei"."""
+    kind, names = credit(text)
+    return names if kind == "author" else []
 
 
 def _ticker_line(text: str) -> list[str]:
@@ -331,7 +458,7 @@ def _ticker_line(text: str) -> list[str]:
         rest.append(text[last : mention.start])
         last = mention.end
     rest.append(text[last:])
-    if re.sub(r"[\s,;，；、/|()（）]", "", "".join(rest)):
+    if _TICKER_GLUE_RE.sub("", "".join(rest)):
         return []
     return [str(m.ticker) for m in mentions]
 
@@ -357,15 +484,54 @@ def latin_title_like(text: str) -> bool:
     return 2 <= len(text) <= 120 and len(text.split()) <= 16
 
 
-def trailing_source(text: str) -> tuple[str, str]:
-    """``(text without it, source)`` for a paragraph ending in a bracketed outlet."""
-    match = _TRAILING_SOURCE_RE.search(text)
+def trailing_source(text: str, *, any_name: bool = False) -> tuple[str, str]:
+    """``(text without it, source)`` for a paragraph ending in a bracketed outlet.
+
+    With ``any_name`` (the file ends paragraphs this way more than once), any
+    short name in (), [], 【】, 「」 or after a dash counts.
+    """
+    rest, source, _confidence = trailing_source_evidence(text, any_name=any_name)
+    return rest, source
+
+
+def trailing_source_evidence(text: str, *, any_name: bool = False):
+    """``(text without it, source, confidence)``; see ``trailing_source``."""
+    # A source closes the text: only its last characters need searching.
+    match = _TRAILING_SOURCE_RE.search(text, max(0, len(text) - 80))
+    if match is not None and match.start() > 0:
+        source = (match["labelled"] or match["square"] or match["outlet"] or "").strip()
+        if source and not unique_tickers(match.group(0)):
+            return text[: match.start()].rstrip(), source, 0.9
+    if any_name:
+        start, name = _trailing_name(text)
+        if name:
+            return text[:start].rstrip(), name, 0.75
+    return text, "", 0.0
+
+
+def _trailing_name(text: str) -> tuple[int, str]:
+    """``(start, name)`` of a short outlet-like name closing the text, else (0, "")."""
+    tail = text.rstrip()[-27:]
+    if (
+        tail[-1:] not in _CLOSERS
+        and "—" not in tail
+        and "–" not in tail
+        and ("--" not in tail)
+    ):
+        return 0, ""  # most paragraphs: no regular expression needed
+    match = _TRAILING_NAME_RE.search(text, max(0, len(text) - 40))
     if match is None or match.start() == 0:
-        return text, ""
-    source = (match["labelled"] or match["square"] or match["outlet"] or "").strip()
-    if not source or unique_tickers(match.group(0)):
-        return text, ""
-    return text[: match.start()].rstrip(), source
+        return 0, ""
+    name = (match["inner"] or match["dash"] or "").strip()
+    if (
+        not name
+        or (any(ch.isdigit() for ch in name) and not _DIGIT_OUTLET_RE.match(name))
+        or _CLAUSE_PUNCT_RE.search(name)
+        or name.casefold() in _NOT_OUTLETS
+        or unique_tickers(name)
+    ):
+        return 0, ""
+    return match.start(), name
 
 
 def source_line(text: str) -> str:
@@ -467,10 +633,13 @@ def classify(text: str, *, cjk: bool) -> str:
         return "ticker"
     if cleaning.is_quote_line(text):
         return "quote"
-    if byline_names(text):
-        return "byline"
+    credit_kind, _names_ = credit(text)
+    if credit_kind:
+        return "byline" if credit_kind == "author" else "credit"
     if source_line(text):
         return "source"
+    if _DATE_LINE_RE.match(text):
+        return "date"
     if cleaning.is_section_label(text):
         return "section"
     if name_line(text):
@@ -482,21 +651,155 @@ def classify(text: str, *, cjk: bool) -> str:
     return "text"
 
 
-def split_pieces(text: str) -> tuple[list[Piece], bool]:
-    """Classified pieces of the text, and whether it is Chinese copy."""
+@dataclass
+class Evidence:
+    """What the whole file shows, which no single line can."""
+
+    any_name_sources: bool = False  # paragraphs end in "(name)" more than once
+    pair_heads: set[int] = field(default_factory=set)  # title lines of a feed
+    # Lines that close an article (a title line or the end follows) and end
+    # in a bracketed name: that name is taken as the source, less surely.
+    closing_names: set[int] = field(default_factory=set)
+    notes: list[str] = field(default_factory=list)
+
+
+def _gather_evidence(lines: list[str]) -> Evidence:
+    """Repeated shapes: paragraphs ending in a name, title/body line pairs."""
+    evidence = Evidence()
+    numbered = [(n, line) for n, line in enumerate(lines) if line]
+    long_ = [_long_line(line) for _n, line in numbered]
+    named_ends = sum(
+        1
+        for (_n, line), is_long in zip(numbered, long_, strict=True)
+        if is_long and _trailing_name(line)[1]
+    )
+    evidence.any_name_sources = named_ends >= 2
+    for index, (number, line) in enumerate(numbered):
+        if not long_[index] or not _trailing_name(line)[1]:
+            continue
+        nxt = None
+        # The next line that is not chrome (a call to action, a share row);
+        # looking a few lines ahead at most keeps this linear.
+        for _number, after in numbered[index + 1 : index + 8]:
+            if not cleaning.chrome_reason(after) and not cleaning.is_links_header(
+                after
+            ):
+                nxt = after
+                break
+        else:
+            if index + 8 < len(numbered):
+                continue
+        if nxt is None or _title_line(nxt):
+            evidence.closing_names.add(number)
+    if evidence.any_name_sources:
+        evidence.notes.append(f"{named_ends} paragraphs end in a bracketed name")
+    heads = set()
+    for index, (number, line) in enumerate(numbered):
+        before_long = index + 1 < len(numbered) and long_[index + 1]
+        after_ok = (
+            index + 2 >= len(numbered)
+            or not long_[index + 2]
+            or (_TITLE_QUOTE_RE.match(numbered[index + 2][1]) is not None)
+        )
+        if not long_[index] and before_long and after_ok and _title_line(line):
+            heads.add(number)
+        elif (
+            long_[index]
+            and _TITLE_QUOTE_RE.match(line)
+            and (index == 0 or long_[index - 1])
+        ):
+            heads.add(number)  # a body line opening with its title in 《》
+    covered = sum(2 if n in heads and not _TITLE_QUOTE_RE.match(lines[n]) else 1
+                  for n in heads)  # fmt: skip
+    if len(heads) >= 3 and covered >= 0.6 * len(numbered):
+        evidence.pair_heads = heads
+        evidence.notes.append(f"{len(heads)} title/body pairs")
+    return evidence
+
+
+def _long_line(line: str) -> bool:
+    """A paragraph rather than a title: 100 columns or more (50 Han characters)."""
+    return len(line) >= 100 or (len(line) >= 50 and display_width(line) >= 100)
+
+
+def _title_line(line: str) -> bool:
+    """Could head an article: short, no full stop, not a credit or chrome."""
+    return (
+        headline_like(line)
+        and not credit(line)[0]
+        and not source_line(line)
+        and not cleaning.chrome_reason(line)
+    )
+
+
+def _cut_line(line: str, any_name: bool) -> list[str]:
+    """A line's segments, its trailing source (if any) kept with the last one.
+
+    Long lines are cut only after the source is found: cut first, the source
+    would be a segment of its own and close nothing.
+    """
+    rest, source, _c = trailing_source_evidence(line, any_name=any_name)
+    if not source:
+        return _segments(line)
+    segments = _segments(rest) or [""]
+    segments[-1] = (segments[-1] + line[len(rest) :]).strip()
+    return segments
+
+
+def split_pieces(
+    text: str, evidence: Evidence | None = None
+) -> tuple[list[Piece], bool]:
+    """Classified pieces of the text, and whether it is Chinese copy.
+
+    Raises ParseLimitError for a line over MAX_LINE_CHARS or a text of more
+    than MAX_PIECES pieces.
+    """
     cjk = is_mostly_han(text[:20000])
+    lines = [line.strip() for line in text.split("\n")]
+    for number, line in enumerate(lines):
+        if len(line) > MAX_LINE_CHARS:
+            raise ParseLimitError(f"line {number + 1}: {len(line)} characters")
+    if evidence is None:
+        evidence = _gather_evidence(lines)
     pieces = []
-    for number, line in enumerate(text.split("\n")):
-        for segment in _segments(line.strip()):
+    for number, line in enumerate(lines):
+        any_name = evidence.any_name_sources or number in evidence.closing_names
+        for part, segment in enumerate(_cut_line(line, any_name)):
             segment = _SPACES_RE.sub(" ", segment).strip()
             marker = _KP_MARKER_RE.match(segment)
             if marker and marker.end() < len(segment):
                 # "重點: first point" on one line: the marker, then the point.
                 head = segment[: marker.end()].strip()
-                pieces.append(Piece(head, number, "kp_marker"))
+                pieces.append(Piece(head, number, "kp_marker", part=part))
                 segment = segment[marker.end() :].strip()
-            pieces.append(Piece(segment, number, classify(segment, cjk=cjk)))
+            for sentence in _cta_sentences(segment):
+                kind = classify(sentence, cjk=cjk)
+                pieces.append(Piece(sentence, number, kind, part=part))
+        if len(pieces) > MAX_PIECES:
+            raise ParseLimitError(f"more than {MAX_PIECES} pieces")
     return _group_tables(pieces), cjk
+
+
+def _cta_sentences(segment: str) -> list[str]:
+    """A paragraph with a call to action in it: the sentences before it, then it.
+
+    A sentence is dropped, not the paragraph around it.
+    """
+    if len(segment) < 20 or not _CTA_START_RE.search(segment):
+        return [segment]
+    parts = [p for p in _SENTENCE_SPLIT_RE.split(segment) if p.strip()]
+    if len(parts) < 2:
+        return [segment]
+    out: list[str] = []
+    for sentence in parts:
+        sentence = sentence.strip()
+        if cleaning.is_cta(sentence) or (out and cleaning.is_cta(out[-1])):
+            out.append(sentence)
+        elif out and not cleaning.is_cta(out[-1]):
+            out[-1] += sentence if han_count(sentence[:1]) else " " + sentence
+        else:
+            out.append(sentence)
+    return out
 
 
 def _group_tables(pieces: list[Piece]) -> list[Piece]:
@@ -591,9 +894,10 @@ def _cell_run(pieces: list[Piece], start: int) -> tuple[int, list[str], list[int
 
 
 class _Assembler:
-    def __init__(self, pieces: list[Piece], cjk: bool):
+    def __init__(self, pieces: list[Piece], cjk: bool, evidence: Evidence):
         self.pieces = pieces
         self.cjk = cjk
+        self.evidence = evidence
         self.result = ParsedFile()
         self.article: ParsedArticle | None = None
         self.phase = "head"  # head, kp, body
@@ -601,6 +905,7 @@ class _Assembler:
         self.closed = False  # ended by a call to action or a trailing source
         self.pending: list[Piece] = []  # dropped before the next article starts
         self.skip_as_links: set[int] = set()
+        self.between_links = False  # after a links header between articles
 
     # lookahead helpers
 
@@ -619,6 +924,21 @@ class _Assembler:
     def _followed_by_headline(self, i: int) -> bool:
         nxt = self._next(i)
         return bool(nxt) and nxt[0].kind == "text" and bool(han_count(nxt[0].text))
+
+    def _followed_by_paragraph(self, i: int) -> bool:
+        """The next line is a paragraph: a title over it is a headline."""
+        nxt = self._next(i)
+        return bool(nxt) and nxt[0].kind == "text" and _long_line(nxt[0].text)
+
+    def _opens_article(self, i: int) -> bool:
+        """What follows a short line says it is a headline: a byline, a dateline."""
+        nxt = self._next(i)
+        if not nxt:
+            return False
+        after = nxt[0]
+        if after.kind == "byline":
+            return True
+        return after.kind == "text" and dateline(after.text)[2] > 0
 
     def _marker_follows(self, i: int) -> bool:
         return any(p.kind in {"kp_marker", "byline", "name"} for p in self._next(i, 2))
@@ -680,12 +1000,16 @@ class _Assembler:
                         member.role = "dropped"
             self.result.dropped += article.dropped
 
-    def _take(self, piece: Piece, role: str) -> None:
+    def _take(
+        self, piece: Piece, role: str, confidence: float = 1.0, reason: str = ""
+    ) -> None:
         piece.role = role
+        piece.confidence, piece.reason = confidence, reason or _REASONS.get(role, "")
         self.article.pieces.append(piece)
 
-    def _drop(self, piece: Piece, reason: str) -> None:
+    def _drop(self, piece: Piece, reason: str, confidence: float = 0.9) -> None:
         piece.role = "dropped"
+        piece.confidence, piece.reason = confidence, f"dropped: {reason}"
         for member in piece.members:
             member.role = "dropped"
         self.article.pieces.append(piece)
@@ -707,12 +1031,23 @@ class _Assembler:
         if article is None:
             return True
         started = bool(article.headline or article.blocks)
+        if piece.part == 0 and piece.number in self.evidence.pair_heads:
+            return bool(article.blocks)
+        if self.closed and piece.part == 0 and _TITLE_QUOTE_RE.match(piece.text):
+            return True
         if piece.kind == "ticker":
             return started
         if piece.kind == "latin" and self._followed_by_headline(i):
             return started
         if piece.kind == "text" and _BRIEF_RE.match(piece.text):
             return started
+        if (
+            article.blocks
+            and piece.kind in {"text", "latin"}
+            and headline_like(piece.text)
+            and self._opens_article(i)
+        ):
+            return True
         if self.closed and piece.kind in {"text", "name", "latin"}:
             if headline_like(piece.text):
                 return True
@@ -726,19 +1061,44 @@ class _Assembler:
                 if self.article is not None:
                     self.article.pieces.append(piece)
                 continue
-            if piece.kind in {"cta", "chrome", "section", "quote", "links_header"} and (
-                self.article is None or self.closed
-            ):
+            if piece.kind in {
+                "cta",
+                "chrome",
+                "section",
+                "quote",
+                "links_header",
+                "credit",
+            } and (self.article is None or self.closed):
                 reason = {
                     "cta": "cta",
                     "section": "section",
                     "quote": "widget",
                     "links_header": "links",
+                    "credit": "credit",
                 }.get(piece.kind) or cleaning.chrome_reason(piece.text)
                 piece.role = reason
                 self.pending.append(piece)
+                if piece.kind == "links_header":
+                    self.between_links = True
                 continue
-            if self.article is not None and self._mode_drops(piece):
+            if self.between_links:
+                # Link titles under a "related" header between articles: wait
+                # for a line that opens an article (a byline or dateline
+                # follows it, or it heads a title/body pair).
+                if (
+                    piece.kind in {"text", "latin", "bullet", "numbered", "name"}
+                    and headline_like(_strip_marker(piece.text))
+                    and not self._opens_article(i)
+                    and not self._followed_by_paragraph(i)
+                    and not (
+                        piece.part == 0 and piece.number in self.evidence.pair_heads
+                    )
+                ):
+                    piece.role = "links"
+                    self.pending.append(piece)
+                    continue
+                self.between_links = False
+            if self.article is not None and self._mode_drops(i, piece):
                 continue
             if self._starts_new(i, piece):
                 self._start()
@@ -753,7 +1113,7 @@ class _Assembler:
             piece.role = "dropped"
         return self.result
 
-    def _mode_drops(self, piece: Piece) -> bool:
+    def _mode_drops(self, i: int, piece: Piece) -> bool:
         """Drop lines of a quote widget or a list of links, until real copy."""
         kind, text = piece.kind, piece.text
         if self.mode == "widget":
@@ -766,8 +1126,10 @@ class _Assembler:
                 return True
             self.mode = ""
         if self.mode == "links":
-            if kind in {"text", "latin", "bullet", "numbered", "name"} and (
-                headline_like(_strip_marker(text))
+            if (
+                kind in {"text", "latin", "bullet", "numbered", "name"}
+                and headline_like(_strip_marker(text))
+                and not self._opens_article(i)
             ):
                 self._drop(piece, "links")
                 return True
@@ -793,11 +1155,25 @@ class _Assembler:
             self._drop(piece, "links")
             self.mode = "links"
             return
+        if kind == "credit":
+            self._drop(piece, "credit")
+            self.closed = bool(article.headline or article.blocks)
+            return
         if kind == "quote":
             self._drop(piece, "widget")
             return
         if kind == "section" and (self.closed or not article.headline):
             self._drop(piece, "section")
+            return
+        if kind == "date":
+            match = _DATE_LINE_RE.match(text)
+            try:
+                article.dateline = article.dateline or date(
+                    int(match["year"]), int(match["month"]), int(match["day"])
+                )
+            except ValueError:
+                pass
+            self._take(piece, "date", 0.9, "a line that is only a date")
             return
         if kind == "tags":
             article.tags += _hashtag_line(text)
@@ -807,7 +1183,12 @@ class _Assembler:
             article.header_tickers += _ticker_line(text)
             self._take(piece, "tickers")
             return
-        if kind == "latin" and self.phase == "head" and not article.title_en:
+        if (
+            kind == "latin"
+            and self.phase == "head"
+            and not article.title_en
+            and self._followed_by_headline(i)
+        ):
             article.title_en = text
             self._take(piece, "title_en")
             return
@@ -818,12 +1199,17 @@ class _Assembler:
         if kind == "source":
             article.sources.append(source_line(text))
             self._take(piece, "source")
-            if _AVAILABLE_RE.match(text):
+            if _AVAILABLE_RE.match(text) or article.blocks:
                 self.closed = True
             return
         if kind == "byline":
-            article.authors += byline_names(text)
-            self._take(piece, "byline")
+            names = byline_names(text)
+            if _EDITOR_OR_AUTHOR_RE.match(text):
+                # 編輯 credits the writer in some copy, the editor in other:
+                # an editor when the article credits an author as well.
+                article.editor_credits.append((piece, names))
+            article.authors += names
+            self._take(piece, "byline", 0.95, "a credit word, a separator, names")
             if self.phase != "body" and article.headline:
                 self.phase = "body"
             return
@@ -831,7 +1217,7 @@ class _Assembler:
             names = name_line(text)
             if article.headline and (self.phase != "body" or self._at_end(i)):
                 article.authors += names
-                self._take(piece, "byline")
+                self._take(piece, "byline", 0.7, "a line of Chinese personal names")
                 self.phase = "body"
                 return
         if kind == "table":
@@ -870,8 +1256,16 @@ class _Assembler:
                 if headline_like(text):
                     run = self._title_run(i)
                     if len(run) >= 3 and run[0] == i:
-                        # A page wrapped in link titles: the last is the headline.
-                        self.skip_as_links.update(run[:-1])
+                        # A page wrapped in link titles: the last is the
+                        # headline, unless more chrome follows it.
+                        after = self._next(run[-1])
+                        more_chrome = bool(after) and after[0].kind in {
+                            "links_header",
+                            "chrome",
+                            "cta",
+                            "credit",
+                        }
+                        self.skip_as_links.update(run if more_chrome else run[:-1])
                         self._drop(piece, "links")
                         return
                     prefix = _BRIEF_RE.match(text)
@@ -879,7 +1273,25 @@ class _Assembler:
                         article.brief = True
                         text = text[prefix.end() :].strip() or text
                     article.headline = text
-                    self._take(piece, "headline")
+                    if _reads_like_dek(text):
+                        article.warnings.append("headline_like_dek")
+                        self._take(piece, "headline", 0.4, "long, with clauses: a dek?")
+                    elif piece.number in self.evidence.pair_heads:
+                        self._take(piece, "headline", 0.85, "title line of a pair")
+                    elif article.header_tickers or article.authors:
+                        self._take(piece, "headline", 0.85, "first short line")
+                    else:
+                        self._take(piece, "headline", 0.7, "first short line")
+                    return
+                quoted = _TITLE_QUOTE_RE.match(text)
+                if quoted and len(text) > quoted.end() + 20:
+                    # Wire copy with its only title in 《》 at the start of
+                    # the body line.
+                    article.headline = quoted["title"].strip()
+                    text = text[quoted.end() :].lstrip(" ：:，,")
+                    piece.confidence = 0.55
+                    self.phase = "body"
+                    self._body_text(i, piece, text, "title in 《》 taken as headline")
                     return
                 self.phase = "body"
             elif (
@@ -889,17 +1301,29 @@ class _Assembler:
                 and self._marker_follows(i)
             ):
                 article.dek = text
-                self._take(piece, "dek")
+                self._take(piece, "dek", 0.6, "a paragraph before key points or byline")
                 return
             elif self.phase == "kp" and _key_point_fits(article, text):
                 article.key_points.append(text)
                 self._take(piece, "key_point")
                 return
             self.phase = "body"
-        text, source = trailing_source(text)
+        self._body_text(i, piece, text)
+
+    def _body_text(self, i: int, piece: Piece, text: str, reason: str = "") -> None:
+        article = self.article
+        evidence = self.evidence
+        text, source, confidence = trailing_source_evidence(
+            text,
+            any_name=evidence.any_name_sources
+            or piece.number in evidence.closing_names,
+        )
+        if source and not evidence.any_name_sources and confidence < 0.9:
+            confidence = 0.6  # one bracketed name closing an article
         if source:
             article.sources.append(source)
             self.closed = True
+            reason = reason or "ends in its source"
         if cleaning.is_author_note(text, article.authors):
             self._drop(piece, "author_note")
             return
@@ -907,9 +1331,15 @@ class _Assembler:
             self._block("p", text)
         elif subhead_like(text) and not self._at_end(i) and not source:
             self._block("h2", text)
+            confidence, reason = 0.7, "short line without punctuation: subhead"
         else:
             self._block("p", text)
-        self._take(piece, "body")
+        self._take(piece, "body", min(piece.confidence, confidence or 1.0), reason)
+
+
+def _reads_like_dek(text: str) -> bool:
+    """A sentence with clauses, longer than headlines run: a dek more likely."""
+    return display_width(text) > 56 and bool(_CLAUSE_PUNCT_RE.search(text))
 
 
 def _strip_marker(text: str) -> str:
@@ -930,40 +1360,37 @@ def _made_headline(text: str) -> str:
     _when, _wire, end = dateline(text)
     text = text[end:]
     for _ in range(3):
-        text = re.sub(r"\s*[(（][^()（）]*[)）]", "", text)
+        text = _ASIDE_RE.sub("", text)
     if han_count(text):
-        match = re.search(r"[。！？]", text)
+        match = _ZH_STOP_RE.search(text)
         sentence = text[: match.start()] if match else text
         return sentence[:80].strip(" ，,")
-    text = re.sub(r",\s+(?:a|an|the)\s+[^,]{3,120},", "", text, count=1)
-    match = re.search(r"[.!?](?=\s+[A-Z“\"]|\s*$)", text)
+    text = _EN_APPOSITIVE_RE.sub("", text, count=1)
+    match = _EN_STOP_RE.search(text)
     sentence = text[: match.start()] if match else text
-    sentence = re.sub(r"\s+", " ", sentence).strip()
+    sentence = _WHITESPACE_RE.sub(" ", sentence).strip()
     if len(sentence) > HEADLINE_CHARS:
         sentence = sentence[:HEADLINE_CHARS].rsplit(" ", 1)[0]
     return sentence
 
 
 def _finish_article(article: ParsedArticle, cjk: bool) -> None:
+    _drop_link_runs(article)
+    _drop_editor_credits(article)
     blocks = article.blocks
     # Link titles at the end of a page look like subheads with nothing under them.
     tail = 0
     while tail < len(blocks) and blocks[-1 - tail].kind == "h2":
         tail += 1
     if tail >= 3 or (tail and tail == len(blocks) and len(blocks) > 1):
-        for block in blocks[len(blocks) - tail :]:
-            article.dropped.append(Dropped(block.text, "links"))
-            for piece in article.pieces:
-                if piece.role == "body" and piece.text == block.text:
-                    piece.role = "dropped"
-        del blocks[len(blocks) - tail :]
+        _drop_blocks(article, range(len(blocks) - tail, len(blocks)), "links")
     elif tail:
         for block in blocks[len(blocks) - tail :]:
             block.kind = "p"
     paragraphs = [b for b in blocks if b.kind == "p"]
     if paragraphs:
         when, wire, _end = dateline(paragraphs[0].text)
-        article.dateline = when
+        article.dateline = when or article.dateline
         if wire:
             article.sources.insert(0, wire)
     if not article.headline:
@@ -993,6 +1420,11 @@ def _finish_article(article: ParsedArticle, cjk: bool) -> None:
     )
     if cut >= 3:
         article.warnings.append(f"cut_off:{cut}")
+    _finish_fields(article, cjk)
+
+
+def _finish_fields(article: ParsedArticle, cjk: bool) -> None:
+    """What follows from an article's parts: tickers, tags, script, line span."""
     article.authors = list(dict.fromkeys(article.authors))
     article.tags = list(dict.fromkeys(article.tags + _body_hashtags(article)))
     article.sources = [s for s in dict.fromkeys(article.sources) if s]
@@ -1011,6 +1443,77 @@ def _finish_article(article: ParsedArticle, cjk: bool) -> None:
     ]
     if numbers:
         article.line_span = (min(numbers), max(numbers))
+
+
+def _drop_editor_credits(article: ParsedArticle) -> None:
+    """編輯 credits dropped as editors' when another credit names the author."""
+    if not article.editor_credits:
+        return
+    editors = {name for _piece, names in article.editor_credits for name in names}
+    credited = {id(piece) for piece, _names in article.editor_credits}
+    others = [p for p in article.pieces if p.role == "byline" and id(p) not in credited]
+    if not others:
+        return
+    article.authors = [name for name in article.authors if name not in editors]
+    for piece, _names in article.editor_credits:
+        piece.role = "dropped"
+        piece.confidence, piece.reason = 0.7, "dropped: credit"
+        article.dropped.append(Dropped(piece.text, "credit"))
+
+
+def _short_title(block: Block) -> bool:
+    """A block that reads like a link title: short, no full stop in it.
+
+    Link titles may ask or exclaim ("哪款手機最抵買？"); sentences end in 。.
+    """
+    text = block.text
+    return (
+        block.kind in {"p", "h2"}
+        and len(text) <= 48
+        and display_width(text) <= 48
+        and not _CLAUSE_PUNCT_RE.search(text.rstrip("？！?!"))
+        and not text.endswith((".", "：", ":", "。"))
+    )
+
+
+def _drop_link_runs(article: ParsedArticle) -> None:
+    """Runs of link titles: three or more closing the body, five or more anywhere.
+
+    Subheads have paragraphs under them; SEO lists, "related" lists, app
+    promotions and share rows are short titles one after another.
+    """
+    blocks = article.blocks
+    runs, start = [], None
+    for index, block in enumerate([*blocks, None]):
+        if block is not None and _short_title(block):
+            start = index if start is None else start
+            continue
+        if start is not None:
+            runs.append((start, index))
+            start = None
+    doomed: list[int] = []
+    for start, end in runs:
+        size = end - start
+        at_end = end == len(blocks)
+        if start == 0:
+            continue  # nothing above it: not a page's tail
+        if size >= 5 or (at_end and size >= 3):
+            doomed += range(start, end)
+    if doomed:
+        _drop_blocks(article, doomed, "links", 0.7)
+
+
+def _drop_blocks(article, indexes, reason: str, confidence: float = 0.8) -> None:
+    """Take these blocks out of the body, listed as dropped with ``reason``."""
+    indexes = set(indexes)
+    texts = {article.blocks[i].text for i in indexes}
+    for i in sorted(indexes):
+        article.dropped.append(Dropped(article.blocks[i].text, reason))
+    for piece in article.pieces:
+        if piece.role == "body" and piece.text in texts:
+            piece.role = "dropped"
+            piece.confidence, piece.reason = confidence, f"dropped: {reason}"
+    article.blocks = [b for i, b in enumerate(article.blocks) if i not in indexes]
 
 
 def _body_hashtags(article: ParsedArticle) -> list[str]:
@@ -1049,8 +1552,11 @@ def detect_script(text: str) -> str:
 
 def parse_text(text: str) -> ParsedFile:
     """Split normalised text into articles; never raises on any text."""
-    pieces, cjk = split_pieces(text)
-    result = _Assembler(pieces, cjk).run()
+    lines = [line.strip() for line in text.split("\n")]
+    evidence = _gather_evidence(lines)
+    pieces, cjk = split_pieces(text, evidence)
+    result = _Assembler(pieces, cjk, evidence).run()
+    result.notes = evidence.notes
     lines = text.split("\n")
     for article in result.articles:
         first, last = article.line_span

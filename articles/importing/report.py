@@ -26,7 +26,18 @@ WARNINGS = {
         "the body."
     ),
     "cut_off": _("%(count)s paragraphs end mid-sentence (cut off at the source?)."),
+    "headline_like_dek": _(
+        "The headline reads like a dek (long, with clauses): check it."
+    ),
+    "byline_unresolved": _(
+        "Byline not linked: %(count)s is not an author yet, and only editors "
+        "add authors."
+    ),
 }
+
+
+# Decisions below this confidence are marked for an editor to check.
+LOW_CONFIDENCE = 0.75
 
 
 def warning_message(code: str) -> str:
@@ -57,6 +68,8 @@ class ArticleResult:
     article_id: int | None = None
     duplicate: bool = False
     error: str = ""
+    # The split, line by line: (role, confidence, reason, text), for --dry-run.
+    lines: list[tuple[str, float, str, str]] = field(default_factory=list)
 
     @property
     def kind_label(self) -> str:
@@ -86,6 +99,7 @@ class FileReport:
     articles: list[ArticleResult] = field(default_factory=list)
     dropped: list[Dropped] = field(default_factory=list)  # outside any article
     error: str = ""
+    notes: list[str] = field(default_factory=list)  # repairs, shapes found
 
     @property
     def dropped_labelled(self) -> list[tuple[str, str]]:
@@ -124,6 +138,11 @@ def render_text(reports: list[FileReport], *, verbose: bool = True) -> str:
     for report in reports:
         if report.error:
             lines.append(f"{report.name}: error: {report.error}")
+            # What was seen in a file that gave no article, so nothing is
+            # silently lost.
+            for dropped in report.dropped:
+                reason = reason_label(dropped.reason)
+                lines.append(f"  dropped ({reason}): {_clip(dropped.text)}")
             continue
         if not verbose:
             continue
@@ -157,6 +176,13 @@ def render_text(reports: list[FileReport], *, verbose: bool = True) -> str:
                 )
             for warning in result.warnings:
                 lines.append(f"    warning: {warning_message(warning)}")
+            if report.dry_run and result.lines:
+                # The same split the admin's preview shows, line by line; "?"
+                # marks a decision the parser was unsure of.
+                for role, confidence, why, text in result.lines:
+                    mark = "?" if confidence < LOW_CONFIDENCE else " "
+                    because = f" ({confidence:.2f}: {why})" if why else ""
+                    lines.append(f"   {mark}{role:>9} | {_clip(text)}{because}")
             for text, reason in result.dropped_labelled:
                 lines.append(f"    dropped ({reason}): {_clip(text)}")
         for dropped in report.dropped:

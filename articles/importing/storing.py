@@ -44,13 +44,14 @@ from taggit.models import Tag, TaggedItem
 from companies.models import Company, Ticker
 from companies.tickers import TickerSymbol, parse_ticker
 
+from .. import workflow
 from ..models import Article, ArticleAuthor, Author, ImportRecord, Revision
 from ..revisions import record_revision, snapshot_from
 from ..search.backends import Document
 from ..search.indexing import document_from, index_articles, write_documents
 from ..tagging import fold_tag, spelling_pattern
 from . import decoding
-from .parsing import ParsedArticle, parse_text
+from .parsing import ParsedArticle, ParsedFile, ParseLimitError, parse_text
 from .report import ArticleResult, FileReport, warning_message
 
 # Names of files a folder import skips: editors' tools leave these about.
@@ -148,10 +149,38 @@ def _import_bytes(data: bytes, report: FileReport, options) -> FileReport:
     return import_text(decoding.normalise_text(text), report, options)
 
 
+def read_upload_text(upload, report: FileReport, *, limit: int) -> str | None:
+    """An upload's normalised text, or None with ``report.error`` saying why."""
+    try:
+        data = decoding.read_upload(upload, limit=limit)
+        text, report.encoding = decoding.decode_bytes(data)
+    except decoding.ImportFileError as error:
+        report.error = str(error)
+        return None
+    return decoding.normalise_text(text)
+
+
 def import_text(text: str, report: FileReport, options: ImportOptions) -> FileReport:
     """Parse normalised text and create a draft for each new article in it."""
-    parsed = parse_text(text)
+    try:
+        parsed = parse_text(text)
+    except ParseLimitError as error:
+        report.error = _(
+            "The file is over the importer's limits (%(limit)s): nothing was "
+            "imported. Split it or remove the over-long line."
+        ) % {"limit": error}
+        return report
+    return create_drafts(parsed, report, options)
+
+
+def create_drafts(parsed: ParsedFile, report: FileReport, options) -> FileReport:
+    """Drafts for the parsed articles (the command's split or the preview's).
+
+    The one place imported copy becomes drafts: the command, the admin
+    upload and the import preview all end here.
+    """
     report.dropped = parsed.dropped
+    report.notes = parsed.notes
     if not parsed.articles:
         report.error = _("No recognisable article in the file.")
         return report
@@ -169,6 +198,11 @@ class _Importer:
         self.options = options
         self.prints = [fingerprint(a.content_text) for a in articles]
         self.existing = _existing_fingerprints(self.prints)
+        self.hidden = _hidden_fingerprints(self.existing, options.user)
+        # Writers may only view authors: a byline naming someone new is left
+        # for an editor (a warning on the draft), not created by the import.
+        user = options.user
+        self.may_add_authors = user is None or user.has_perm("articles.add_author")
         self.authors = _authors_by_name(
             {name for a in articles for name in self._author_names(a)}
         )
@@ -177,7 +211,7 @@ class _Importer:
         )
         self.tags: dict[str, tuple[int, str]] = {}
         self.free_slugs: set[str] = set()
-        if not options.dry_run:
+        if not options.dry_run and self.may_add_authors:
             self.free_slugs = _free_slugs(
                 {n for a in articles for n in self._author_names(a)} - set(self.authors)
             )
@@ -194,6 +228,11 @@ class _Importer:
         for parsed, print_ in zip(self.articles, self.prints, strict=True):
             result = self._result(parsed)
             self.report.articles.append(result)
+            if print_ in self.hidden:
+                # The same copy is in a draft this person may not see: saying
+                # "duplicate" would tell them what a colleague is writing.
+                result.error = _("Not imported: ask an editor to import this copy.")
+                continue
             if print_ in self.existing or print_ in seen:
                 result.duplicate = True
                 continue
@@ -270,16 +309,23 @@ class _Importer:
         warnings = list(parsed.warnings)
         if len(parsed.headline) > 200:
             warnings.append("headline_cut")
+        authors = self._author_names(parsed)
+        if not self.may_add_authors:
+            unknown = [name for name in authors if name not in self.authors]
+            if unknown:
+                warnings.append("byline_unresolved:" + "、".join(unknown))
+                authors = [name for name in authors if name in self.authors]
         return ArticleResult(
             headline=parsed.headline[:200],
             kind=str(kind),
-            authors=self._author_names(parsed),
+            authors=authors,
             tickers=list(parsed.tickers),
             tags=[tag[:100] for tag in parsed.tags],
             source=(parsed.source or self.options.source)[:200],
             script=parsed.script,
             dropped=list(parsed.dropped),
             warnings=warnings,
+            lines=_split_lines(parsed) if self.options.dry_run else [],
         )
 
     def _write(self, items, new_authors) -> list[tuple[ArticleResult, Document]]:
@@ -401,6 +447,22 @@ class _Importer:
         return sorted(companies.values(), key=lambda c: (c.name, c.pk)), unknown
 
 
+_ROLE_NAMES = {"dropped": "junk", "marker": "meta", "tags": "meta", "tickers": "meta",
+               "date": "meta"}  # fmt: skip
+
+
+def _split_lines(parsed: ParsedArticle) -> list[tuple[str, float, str, str]]:
+    """The article's lines with their roles, as the preview names them."""
+    lines = []
+    for piece in parsed.pieces:
+        text = piece.text or "\n".join(m.text for m in piece.members if m.text)
+        if piece.kind == "blank" or not text:
+            continue
+        role = _ROLE_NAMES.get(piece.role, piece.role or "junk")
+        lines.append((role, piece.confidence, piece.reason, text))
+    return lines
+
+
 def _index(documents: list[Document]) -> None:
     """Write a batch's search documents in its transaction, in one go.
 
@@ -458,6 +520,15 @@ def _existing_fingerprints(prints: list[str]) -> set[str]:
             ).values_list("fingerprint", flat=True)
         )
     return found
+
+
+def _hidden_fingerprints(existing: set[str], user) -> set[str]:
+    """The fingerprints among ``existing`` whose article ``user`` may not see."""
+    if user is None or not existing:
+        return set()
+    records = ImportRecord.objects.filter(fingerprint__in=existing)
+    visible = workflow.visible_to(user, records, via="article__")
+    return existing - set(visible.values_list("fingerprint", flat=True))
 
 
 def _authors_by_name(names: set[str]) -> dict[str, Author]:

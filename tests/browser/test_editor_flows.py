@@ -483,6 +483,11 @@ def test_import_page_takes_a_file_and_lists_the_new_drafts(contexts):
     shot(page, "14-import-chosen")
     with page.expect_navigation():
         page.click("#import-form input[type='submit']")
+    # The split is shown first (docs/importer.md); nothing exists until then.
+    expect(page.locator("#import-preview")).to_contain_text("示例光伏上調全年出貨目標")
+    assert not Article.objects.exists()
+    with page.expect_navigation():
+        page.get_by_role("button", name="建立草稿").first.click()
     report = page.locator("#import-report")
     expect(report).to_be_visible()
     shot(page, "15-import-report")
