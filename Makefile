@@ -87,6 +87,8 @@ test-only: install
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests
 	DEBUG=1 $(BIN)/python manage.py makemessages -d djangojs -l zh_Hant -l zh_Hans --ignore='.venv*' --ignore=tests --ignore=staticfiles --ignore=node_modules
+	@# compilemessages skips a .po that is no newer than its .mo (after a merge).
+	touch locale/*/LC_MESSAGES/*.po
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore='.venv*'
 
 clean:

@@ -23,8 +23,6 @@ from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 from js_asset.media import Media
-from taggit.admin import TagAdmin
-from taggit.models import Tag
 
 from companies.models import Company
 from newsroom import pagecache
@@ -54,15 +52,6 @@ from .models import (
     StaleArticleError,
 )
 from .search_admin import SearchIndexAdminMixin
-
-# Tags are public content: a rename shows on the next request of every page.
-admin.site.unregister(Tag)
-
-
-@admin.register(Tag)
-class PublicTagAdmin(PublicContentAdmin, TagAdmin):
-    pass
-
 
 admin.site.site_header = _("Newsroom editorial desk")
 admin.site.site_title = _("Newsroom")

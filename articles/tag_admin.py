@@ -5,12 +5,15 @@ article list's filter use it); what they see is ``tagging.tags_visible_to``:
 the tags of their own and of live articles, never those only a colleague's
 unpublished copy carries. Adding a tag here needs change permission too (an
 editor's job), since "a tag of this name already exists" would tell a writer
-what their colleagues are writing about.
+what their colleagues are writing about. Tags are public content: a rename
+shows on the next request of every page (PublicContentAdmin).
 """
 
 from django.contrib import admin
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
+
+from newsroom.public_admin import PublicContentAdmin
 
 from . import tagging
 
@@ -18,7 +21,7 @@ admin.site.unregister(Tag)
 
 
 @admin.register(Tag)
-class TagAdmin(TaggitTagAdmin):
+class TagAdmin(PublicContentAdmin, TaggitTagAdmin):
     def get_queryset(self, request):
         return tagging.tags_visible_to(request.user)
 

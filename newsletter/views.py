@@ -194,7 +194,7 @@ def follow(request):
         target=form.cleaned_data["target"],
         script=form.cleaned_data["script"],
         page=form.cleaned_data["page"],
-        ip=ratelimit.client_ip(request),
+        ip=client_address(request),
     )
     return render(
         request,

@@ -32,6 +32,7 @@ from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.module_loading import import_string
 
+from newsroom import edge
 from newsroom.editions import traditional_path
 from newsroom.middleware import PRIVATE_PREFIXES
 from newsroom.security import used_nonce
@@ -93,6 +94,7 @@ def _options(request):
         request.method not in ("GET", "HEAD")
         or request.path_info.startswith(PRIVATE_PREFIXES)
         or settings.SESSION_COOKIE_NAME in request.COOKIES
+        or edge.request_has_control_characters(request)  # its 400, not a page
     ):
         return None
     try:
@@ -167,9 +169,7 @@ class PageCacheMiddleware:
                 if not response.has_header("ETag"):
                     set_response_etag(response)
                 seconds = seconds or settings.PAGE_CACHE_SECONDS
-                headers = [
-                    (k, v) for k, v in response.items() if k.lower() != "set-cookie"
-                ]
+                headers = list(response.items())  # no cookies: _storable
                 entry = (now + seconds, response.content, headers)
                 _safe(_cache().set, key, entry, seconds)
                 _local.put(key, entry)

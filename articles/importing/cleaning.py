@@ -72,7 +72,10 @@ _DISCLAIMER_RE = re.compile(
     re.IGNORECASE,
 )
 _SHARE_RE = re.compile(
-    r"^((分享|分享到|分享至|分享給|分享给|轉發|转发|share)\s*[:：]?\s*(facebook|twitter|微信|微博|whatsapp|\s|/|、|,)*$"
+    # Spaces only inside the optional colon or the list: a \s* beside a list
+    # that takes spaces too would backtrack.
+    r"^((分享|分享到|分享至|分享給|分享给|轉發|转发|share)(?:\s*[:：])?"
+    r"(?:facebook|twitter|微信|微博|whatsapp|[\s/、,])*$"
     r"|(版權所有|版权所有|all rights reserved|copyright ©|©\s*\d{4}))",
     re.IGNORECASE,
 )
@@ -116,7 +119,7 @@ def chrome_reason(line: str) -> str | None:
         return "widget"
     if _DISCLAIMER_RE.search(line) and len(line) < 200:
         return "disclaimer"
-    if _SHARE_RE.search(line) and len(line) < 100:
+    if len(line) < 100 and _SHARE_RE.search(line):
         return "share"
     return None
 

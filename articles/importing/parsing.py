@@ -152,8 +152,10 @@ _MONTHS = {
 }
 _EN_DATELINE_RE = re.compile(
     r"^(?P<place>[A-Z][A-Za-z .'-]*(?:,\s*[A-Z][A-Za-z .'-]*){0,2}),\s*"
-    r"(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})\s*"
-    r"(?:/\s*(?P<wire>[^/]{2,40}?)\s*/)?\s*(?:[—–-]{1,2}|:)\s*"
+    r"(?P<month>[A-Z][a-z]{2,8})\.?\s+(?P<day>\d{1,2}),\s*(?P<year>\d{4})"
+    # No \s* beside another that takes the same spaces: that would backtrack
+    # (the wire's own spaces are stripped by dateline()).
+    r"(?:\s*/(?P<wire>[^/]{2,40})/)?\s*(?:[—–-]{1,2}|:)\s*"
 )
 _ZH_DATELINE_RE = re.compile(
     r"^[（(【]?(?P<wire>新華社|新华社|中新社|路透社?|彭博社?|美聯社|美联社|法新社)?"

@@ -38,25 +38,31 @@ class Command(LongCommand):
             week = composing.parse_week(week or current_week())
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from error
-        if not allow_empty and not composing.week_articles(week):
-            self.stderr.write(
-                f"{week}: no live articles in this week (Hong Kong time), so no "
-                "issue was made. Pass another week, or --allow-empty to make an "
-                "empty one to fill by hand."
-            )
-            return
+        articles = composing.week_articles(week)
         existing = Issue.objects.filter(week=week).first()
+        if dry_run:
+            if existing is not None:
+                outcome = f"an issue exists ({existing.get_status_display()})"
+            elif not articles and not allow_empty:
+                outcome = "no live articles in this week, so no issue would be made"
+            else:
+                outcome = (
+                    f"would be created with {len(articles)} articles: "
+                    f"{composing.default_subject(week, articles)}"
+                )
+            self.stdout.write(f"Dry run, nothing written: {week}: {outcome}")
+            return
         if existing is not None:
             self.stdout.write(
                 f"{week}: an issue exists ({existing.get_status_display()}); "
                 "left alone."
             )
             return
-        if dry_run:
-            articles = composing.week_articles(week)
-            self.stdout.write(
-                f"Dry run, nothing written: {week} would be created with "
-                f"{len(articles)} articles: {composing.default_subject(week, articles)}"
+        if not allow_empty and not articles:
+            self.stderr.write(
+                f"{week}: no live articles in this week (Hong Kong time), so no "
+                "issue was made. Pass another week, or --allow-empty to make an "
+                "empty one to fill by hand."
             )
             return
         issue = composing.create_issue(week)
