@@ -491,7 +491,9 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         article = obj or context["adminform"].form.instance
         context.update(
             workflow_actions=workflow.available_actions(article, request.user),
-            transitions=obj.transitions.select_related("by") if obj else [],
+            transitions=workflow.transitions_visible_to(request.user, obj)
+            if obj
+            else [],
             preview_links=obj.preview_links.select_related("created_by") if obj else [],
             can_share_preview=obj is not None
             and request.user.has_perm("articles.add_previewlink"),

@@ -28,6 +28,7 @@ from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
@@ -183,6 +184,29 @@ def revisions_visible_to(user, article: Article) -> QuerySet:
         .values("version")[:1]
     )
     return history.filter(version__gte=Subquery(went_live))
+
+
+def transitions_visible_to(user, article: Article) -> QuerySet:
+    """The status log of ``article`` that ``user`` may read, by the same rule
+    as revisions: notes made before a colleague's article went live (a send
+    back and why) are as need-to-know as its draft was."""
+    log = article.transitions.select_related("by")
+    if user.has_perm(EDIT_ANY_PERMISSION) or is_own(user, article):
+        return log
+    if article.first_published_at is None:
+        return log.none()
+    published = log.filter(to_status=Article.Status.PUBLISHED)
+    # The publication that took it live; with a publish time set in the past,
+    # the first one after it.
+    went_live = Coalesce(
+        Subquery(
+            published.filter(at__lte=article.first_published_at)
+            .order_by("-at")
+            .values("at")[:1]
+        ),
+        Subquery(published.order_by("at").values("at")[:1]),
+    )
+    return log.filter(at__gte=went_live)
 
 
 def can_edit(user, article: Article) -> bool:

@@ -40,6 +40,9 @@ def editor(page):
 def type_in_editor(page, text):
     """Type at the end of the rich text editor's document."""
     editor(page).click()
+    # Keys sent before the editor has focus go nowhere (or to the caret the
+    # click left): wait for it.
+    expect(editor(page)).to_be_focused()
     page.keyboard.press("Control+End")
     page.keyboard.type(text)
 

@@ -178,3 +178,18 @@ def test_a_tag_used_only_on_drafts_is_as_unknown_to_readers_as_no_tag(
     ):
         assert client.get(path).status_code == 404, path
     assert client.get(f"{prefix}/tags/{live.slug}/").status_code == 200
+
+
+def test_a_writer_reads_no_note_made_before_a_colleagues_article_went_live(db):
+    editor = make_editor()
+    article = make_article()
+    workflow.submit(article, by=editor)
+    workflow.send_back(article, by=editor, note="數字未經核實，暫緩")
+    workflow.submit(article, by=editor)
+    workflow.publish(article, by=editor)
+    url = reverse("admin:articles_article_change", args=[article.pk])
+    writer_page = logged_in(make_writer()).get(url)
+    assert writer_page.status_code == 200
+    assert [t.action for t in writer_page.context["transitions"]] == ["publish"]
+    assert "暫緩" not in writer_page.content.decode()
+    assert "暫緩" in logged_in(editor).get(url).content.decode()
