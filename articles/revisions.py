@@ -15,6 +15,8 @@ from django.utils.html import escape
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from . import tagging
+
 CONTENT_FIELDS = [
     "kind", "headline", "title_en", "slug", "dek", "key_points", "body",
     "hero_image", "hero_caption", "hero_credit", "hero_alt", "source",
@@ -41,7 +43,7 @@ def snapshot(article) -> dict:
     """The article's content as plain JSON data."""
     data = {name: getattr(article, name) for name in CONTENT_FIELDS}
     data["hero_image"] = article.hero_image.name if article.hero_image else ""
-    data["tags"] = sorted(article.tags.names())
+    data["tags"] = list(article.tags.names())  # in the order typed
     data["companies"] = [
         {"id": c.pk, "name": c.name} for c in article.companies.order_by("name")
     ]
@@ -60,7 +62,7 @@ def snapshot_from(article, *, tags, companies, authors) -> dict:
     """
     data = {name: getattr(article, name) for name in CONTENT_FIELDS}
     data["hero_image"] = article.hero_image.name if article.hero_image else ""
-    data["tags"] = sorted(tags)
+    data["tags"] = list(tags)
     data["companies"] = [
         {"id": pk, "name": name}
         for pk, name in sorted(companies, key=lambda item: (item[1], item[0]))
@@ -171,7 +173,9 @@ def restore_relations(article, data) -> None:
 
     from .models import ArticleAuthor, Author
 
-    article.tags.set(data.get("tags", []))
+    tags = data.get("tags", [])
+    article.tags.set(tags)
+    tagging.keep_typed_order(article, tags)
     article.companies.set(
         Company.objects.filter(pk__in=[c["id"] for c in data.get("companies", [])])
     )

@@ -44,7 +44,7 @@ def test_each_admin_save_keeps_a_revision_with_tags_companies_and_authors(client
     assert latest.version == article.version
     assert latest.created_by == editor
     assert latest.data["headline"] == "第二版"
-    assert latest.data["tags"] == sorted(["醫療", "器械"])
+    assert latest.data["tags"] == ["醫療", "器械"]  # as typed
     assert latest.data["companies"] == [{"id": company.pk, "name": "微創醫療"}]
     assert latest.data["authors"] == [{"id": author.pk, "name": "李記者"}]
 
@@ -140,6 +140,18 @@ def test_restore_keeps_the_status():
     article.refresh_from_db()
     assert article.headline == "v1"
     assert article.is_live
+
+
+def test_restore_brings_the_tags_back_in_the_order_typed():
+    editor = make_editor()
+    article = make_article()
+    article.tags.add("醫療")
+    article.tags.add("器械")
+    first = revisions.record_revision(article, by=editor)
+    article.tags.set(["器械", "互聯網"])
+    editing.restore_revision(article, first, by=editor)
+    article.refresh_from_db()
+    assert list(article.tags.names()) == ["醫療", "器械"]
 
 
 def test_writer_cannot_restore_someone_elses_article(client):
