@@ -375,7 +375,7 @@ class _Importer:
                     imported_by=user,
                 )
             )
-            tag_names = [name for _id, name in sorted(tags)]
+            tag_names = [name for _id, name in tags]  # as the links go in
             data = snapshot_from(
                 article,
                 tags=tag_names,
