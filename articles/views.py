@@ -11,7 +11,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from companies.models import Ticker
 from newsroom import pagecache
@@ -308,17 +308,7 @@ def author_index(request):
 @pagecache.cached()
 def tag_index(request):
     """Every tag a live article carries, most used first."""
-    tags = (
-        Tag.objects.filter(
-            taggit_taggeditem_items__content_type=ContentType.objects.get_for_model(
-                Article
-            ),
-            taggit_taggeditem_items__object_id__in=Article.objects.live().values("pk"),
-        )
-        .exclude(slug="")
-        .annotate(count=Count("taggit_taggeditem_items"))
-        .order_by("-count", "name")
-    )
+    tags = tagging.live_tags().exclude(slug="").order_by("-n", "name")
     return render(request, "articles/tag_index.html", {"tags": tags})
 
 
