@@ -342,7 +342,8 @@ class Article(models.Model):
         ]
         # The public lists: live articles newest first, all or of one kind.
         # With the key in the index, a page's keys are read from the index
-        # alone, however deep the page (articles/views.py, ArticlePaginator).
+        # alone, however deep the page (articles/public/views.py,
+        # ArticlePaginator).
         indexes = [
             models.Index(
                 fields=["status", "publish_at", "id"],

@@ -17,10 +17,10 @@ import functools
 import re
 from collections import defaultdict
 
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.utils.text import slugify
 
-from companies.matching import fold, fold_table
+from newsroom.chinese import fold, fold_table
 
 SEPARATORS_RE = re.compile(r"[,，、;；\n\r]+")
 
@@ -165,29 +165,6 @@ def live_tags():
     from .models import Article
 
     return tags_on(Article.objects.live())
-
-
-def tags_visible_to(user):
-    """The tags ``user`` may know of, with ``n``: on how many articles they see.
-
-    Editors see every tag. A writer sees the tags of the articles they may
-    see (their own and live ones) and tags on no article at all; never one
-    that only a colleague's unpublished copy carries: that copy is
-    need-to-know, and so are the names it is tagged with and their counts.
-    """
-    from taggit.models import Tag, TaggedItem
-
-    from .models import Article
-    from .workflow import EDIT_ANY_PERMISSION, visible_to
-
-    if user.has_perm(EDIT_ANY_PERMISSION):
-        return all_tags()
-    seen = visible_to(user, Article.objects.all()).values("pk")
-    on_seen = Tag.objects.filter(article__in=seen).values("pk")
-    used = TaggedItem.objects.values("tag_id")
-    return Tag.objects.filter(Q(pk__in=on_seen) | ~Q(pk__in=used)).annotate(
-        n=Count("article", filter=Q(article__in=seen), distinct=True)
-    )
 
 
 def tags_spelled_like(text: str, *, match: str = "exact", among=None):

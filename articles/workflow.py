@@ -27,13 +27,13 @@ from datetime import datetime
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Q, QuerySet, Subquery
+from django.db.models import Count, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext_lazy as _
 
-from . import changes
+from . import changes, tagging
 from .models import Article, ArticleAuthor, Transition
 from .revisions import record_revision
 
@@ -184,6 +184,26 @@ def revisions_visible_to(user, article: Article) -> QuerySet:
         .values("version")[:1]
     )
     return history.filter(version__gte=Subquery(went_live))
+
+
+def tags_visible_to(user):
+    """The tags ``user`` may know of, with ``n``: on how many articles they see.
+
+    Editors see every tag. A writer sees the tags of the articles they may
+    see (their own and live ones) and tags on no article at all; never one
+    that only a colleague's unpublished copy carries: that copy is
+    need-to-know, and so are the names it is tagged with and their counts.
+    """
+    from taggit.models import Tag, TaggedItem
+
+    if user.has_perm(EDIT_ANY_PERMISSION):
+        return tagging.all_tags()
+    seen = visible_to(user, Article.objects.all()).values("pk")
+    on_seen = Tag.objects.filter(article__in=seen).values("pk")
+    used = TaggedItem.objects.values("tag_id")
+    return Tag.objects.filter(Q(pk__in=on_seen) | ~Q(pk__in=used)).annotate(
+        n=Count("article", filter=Q(article__in=seen), distinct=True)
+    )
 
 
 def transitions_visible_to(user, article: Article) -> QuerySet:

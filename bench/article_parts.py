@@ -27,7 +27,7 @@ from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from articles.views import article_context, for_article_page  # noqa: E402
+from articles.public.views import article_context, for_article_page  # noqa: E402
 
 
 def main():

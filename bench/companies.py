@@ -33,8 +33,8 @@ django.setup()
 
 from articles.fake.text import GENERAL_SENTENCES  # noqa: E402
 from articles.fake.text import company_names as generate_companies  # noqa: E402
-from companies.matching import CompanyMatcher, fold, fold_table  # noqa: E402
-from newsroom.editions import convert_text  # noqa: E402
+from companies.matching import CompanyMatcher  # noqa: E402
+from newsroom.chinese import fold, fold_table, to_simplified  # noqa: E402
 
 # The generator's market sentences that name no company or topic.
 FILLER = [sentence for sentence in GENERAL_SENTENCES if "{" not in sentence]
@@ -52,7 +52,7 @@ def generate_text(
             sentences.append(rng.choice(names[:1] + names[2:]) + rng.choice(FILLER))
         paragraph = "".join(sentences)
         if rng.random() < 0.5:
-            paragraph = convert_text(paragraph)
+            paragraph = to_simplified(paragraph)
         paragraphs.append(paragraph)
         size += len(paragraph.encode()) + 1
     return "\n".join(paragraphs)

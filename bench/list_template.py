@@ -27,9 +27,9 @@ from django.template.loader import get_template  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from articles.filters import ArticleFilter  # noqa: E402
 from articles.models import Article  # noqa: E402
-from articles.views import for_lists, paginate  # noqa: E402
+from articles.public.filters import ArticleFilter  # noqa: E402
+from articles.public.views import for_lists, paginate  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 

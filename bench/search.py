@@ -118,7 +118,7 @@ def build(args):
 def queries(seed: int) -> list[str]:
     """The 20 queries: from the generator's words and the database's companies."""
     from companies.models import Company
-    from newsroom.editions import convert_text
+    from newsroom.chinese import to_simplified
 
     some = random.Random(seed + 1).sample(
         list(Company.objects.order_by("pk").prefetch_related("tickers")), 6
@@ -130,9 +130,9 @@ def queries(seed: int) -> list[str]:
         "回購",
         "停牌",
         "私有化",  # two- and three-character words
-        convert_text(some[0].name),
-        convert_text(some[1].name),  # names in the other script
-        convert_text(some[2].name) + " 光伏",
+        to_simplified(some[0].name),
+        to_simplified(some[1].name),  # names in the other script
+        to_simplified(some[2].name) + " 光伏",
         tickers[3],
         tickers[4].split(".")[0],  # tickers, bare symbols
         tickers[5].lower(),
@@ -151,7 +151,7 @@ def queries(seed: int) -> list[str]:
 def timed(query: str, live) -> tuple[float, int]:
     """Milliseconds for ``query`` as the search page runs it, and its count."""
     from articles import search
-    from articles.search_views import for_results
+    from articles.public.search_views import for_results
 
     started = time.perf_counter()
     results = search.search(query, live, prepare=for_results)

@@ -11,7 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from newsroom.editions import convert_text
+from newsroom.chinese import to_simplified, to_traditional
 from newsroom.public_admin import PublicContentAdmin
 
 from .merging import merge_companies
@@ -37,21 +37,13 @@ def _ticker_query(term: str) -> Q | None:
     return query
 
 
-_to_traditional = None
-
-
 def _both_scripts(term: str) -> list[str]:
     """``term`` as typed and in the other script: 腾讯 finds 騰訊 and back."""
-    global _to_traditional
-    if _to_traditional is None:
-        import opencc
-
-        _to_traditional = opencc.OpenCC("s2hk")
     spellings = [term]
     if not term.isascii():
         spellings += [
-            _to_traditional.convert(term.replace("\x00", "")),
-            convert_text(term.replace("\x00", "")),
+            to_traditional(term),
+            to_simplified(term),
         ]
     return list(dict.fromkeys(spellings))
 

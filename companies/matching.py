@@ -1,22 +1,10 @@
 """Finding company names and aliases in text.
 
 One Aho–Corasick automaton (pyahocorasick) holds every name of every company.
-Names and the scanned text are folded to one form first, so that Traditional,
-Simplified and variant spellings (萬科/万科, 綠/绿, 裏/裡/里), upper and lower
-case and full-width Latin (ＮＩＯ) all meet:
-
-- Chinese characters are folded to Simplified with OpenCC's hk2s (the config
-  the Simplified edition uses), one character at a time. Folding to Simplified
-  is many-to-one (發/髮 → 发), which is what matching wants; converting whole
-  phrases can change the length of the text, one character at a time cannot,
-  so a position in the folded text is the same position in the original.
-- Latin letters are lower-cased where that keeps one character (casefold would
-  turn ß into ss and move every position after it).
-
-The fold is a table built once per process from OpenCC, so the scan needs no
-lock. numpy applies it (one lookup per code point of the text's UTF-32):
-``str.translate`` with the same table costs about 60 ns a character, as much
-as all the rest of a scan.
+Names and the scanned text are folded to one form first (newsroom/chinese.py,
+``fold``), so that Traditional, Simplified and variant spellings, upper and
+lower case and full-width Latin all meet, and a position in the folded text is
+the same position in the original.
 
 Rules: the longest match wins over any match it overlaps, then the leftmost;
 results never overlap. A name that starts or ends with a Latin letter or digit
@@ -56,14 +44,15 @@ from itertools import chain, repeat
 import ahocorasick
 import numpy as np
 
-MIN_NAME_LENGTH = 2
+from newsroom.chinese import (
+    TABLE_SIZE,
+    code_points,
+    fold_codes,
+    fold_table,
+    from_code_points,
+)
 
-# Chinese blocks of the Basic Multilingual Plane: radicals, punctuation, kana,
-# Extension A, the unified ideographs, compatibility ideographs.
-_CJK_RANGES = ((0x2E80, 0x9FFF), (0xF900, 0xFAFF))
-# Characters above the BMP (Extension B on) are left as they are: no company
-# name we know needs them, and the table stays a flat 65,536-entry list.
-_TABLE_SIZE = 0x10000
+MIN_NAME_LENGTH = 2
 
 # Stand-ins in the scanned text. The fold lower-cases ASCII, so no folded name
 # holds an upper-case ASCII letter and a stand-in is never part of a name.
@@ -88,64 +77,6 @@ class CompanyMention:
     text: str
 
 
-@functools.cache
-def fold_table() -> list[str]:
-    """Code point → folded character, for ``str.translate``; length-preserving."""
-    # A list indexed by code point: str.translate finds every character in it,
-    # where a dict would raise (and swallow) KeyError for each unchanged one.
-    table = [chr(code) for code in range(_TABLE_SIZE)]
-    for code in range(_TABLE_SIZE):
-        lower = table[code].lower()
-        if len(lower) == 1:
-            table[code] = lower
-    # Full-width ASCII (ＮＩＯ, ２０２４) → ASCII, common in Chinese copy.
-    for code in range(0xFF01, 0xFF5F):
-        table[code] = chr(code - 0xFEE0).lower()
-    for code, simplified in _simplified_characters().items():
-        table[code] = simplified
-    return table
-
-
-def _simplified_characters() -> dict[int, str]:
-    from newsroom.editions import convert_text
-
-    characters = [chr(c) for low, high in _CJK_RANGES for c in range(low, high + 1)]
-    # A newline between characters: no OpenCC phrase spans it, so each one is
-    # converted on its own, in one call.
-    converted = convert_text("\n".join(characters)).split("\n")
-    if len(converted) != len(characters):  # pragma: no cover - defensive
-        converted = [convert_text(c) for c in characters]
-    return {
-        ord(original): simplified
-        for original, simplified in zip(characters, converted, strict=True)
-        if len(simplified) == 1 and simplified != original
-    }
-
-
-@functools.cache
-def _fold_codes() -> np.ndarray:
-    """``fold_table()`` as code points."""
-    return _code_points("".join(fold_table()))
-
-
-def _code_points(text: str) -> np.ndarray:
-    # surrogatepass: a lone surrogate is still one character of the text.
-    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-
-
-def _from_code_points(codes: np.ndarray) -> str:
-    return codes.tobytes().decode("utf-32-le", "surrogatepass")
-
-
-def fold(text: str) -> str:
-    """``text`` in the matcher's folded form, exactly as long as ``text``."""
-    codes = _code_points(text)
-    folded = _fold_codes().take(codes & 0xFFFF)
-    if codes.size and codes.max() >= _TABLE_SIZE:
-        folded = np.where(codes < _TABLE_SIZE, folded, codes)
-    return _from_code_points(folded)
-
-
 def _is_word_character(character: str) -> bool:
     return character.isascii() and character.isalnum()
 
@@ -153,7 +84,7 @@ def _is_word_character(character: str) -> bool:
 @functools.cache
 def _stand_ins() -> np.ndarray:
     """Code point → the stand-in for its folded character."""
-    folded = _fold_codes()
+    folded = fold_codes()
     ascii_word = np.array([_is_word_character(chr(code)) for code in range(128)])
     word = (folded < 128) & ascii_word[folded & 127]
     return np.where(
@@ -241,12 +172,12 @@ class CompanyMatcher:
             )
         automaton.make_automaton()
         alphabet = np.array(sorted(ord(c) for c in uses), dtype=np.uint32)
-        folded = _fold_codes()
+        folded = fold_codes()
         return cls(
             automaton,
             len(owners),
             table=np.where(np.isin(folded, alphabet), folded, _stand_ins()),
-            astral=alphabet[alphabet >= _TABLE_SIZE],
+            astral=alphabet[alphabet >= TABLE_SIZE],
             lengths=np.array([len(key) for key in owners], dtype=np.intp),
             company_ids=np.array(list(owners.values()), dtype=np.int64),
             checks=np.array(checks, dtype=np.uint8),
@@ -254,10 +185,10 @@ class CompanyMatcher:
 
     def _symbols(self, text: str) -> np.ndarray:
         """What the automaton sees of ``text``: one symbol per character."""
-        codes = _code_points(text)
+        codes = code_points(text)
         symbols = self._table.take(codes & 0xFFFF)
-        if codes.max() >= _TABLE_SIZE:
-            beyond = codes >= _TABLE_SIZE
+        if codes.max() >= TABLE_SIZE:
+            beyond = codes >= TABLE_SIZE
             named = beyond & np.isin(codes, self._astral)
             symbols[beyond] = _OTHER_CODE
             symbols[named] = codes[named]
@@ -275,7 +206,7 @@ class CompanyMatcher:
         kept[1:] |= ~other[:-1]
         positions = np.flatnonzero(kept)
         reported = np.fromiter(
-            chain.from_iterable(self._automaton.iter(_from_code_points(symbols[kept]))),
+            chain.from_iterable(self._automaton.iter(from_code_points(symbols[kept]))),
             dtype=np.intp,
         )
         if not reported.size:

@@ -39,7 +39,7 @@ from django.utils.crypto import salted_hmac
 from django_tasks import default_task_backend, task
 
 from articles.models import Article
-from newsroom import editions
+from newsroom import chinese, editions
 
 from . import tokens
 from .models import (
@@ -309,8 +309,8 @@ def alert_message(subscriber, articles, *, why, digest=False) -> EmailMultiAlter
         html = render_to_string("newsletter/email/alert.html", context)
     subject = " ".join(subject.split())
     if simplified:
-        subject = editions.convert_text(subject)
-        text = editions.convert_text(text)
+        subject = chinese.to_simplified(subject)
+        text = chinese.to_simplified(text)
         html = editions.convert_markup(html)
     _name, address = email.utils.parseaddr(settings.DEFAULT_FROM_EMAIL)
     domain = address.rpartition("@")[2] or "localhost"

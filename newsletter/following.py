@@ -8,10 +8,8 @@ answers the same, so nobody learns who subscribes, and nobody can add
 follows (and so alerts) to someone else's address without their mailbox.
 """
 
-import functools
 import logging
 
-import opencc
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -19,6 +17,7 @@ from taggit.models import Tag
 
 from companies.matching import resolve
 from companies.models import Company
+from newsroom import chinese
 
 from . import ratelimit, subscribing, tokens
 from .models import Follow, Frequency, Script, Subscriber, SubscriptionEvent
@@ -173,10 +172,8 @@ def search_companies(query: str) -> list[Company]:
     exact = resolve(query)
     if exact is not None:
         return [exact]
-    from newsroom import editions
-
     # Names are stored in Traditional (and sometimes Simplified): try both.
-    spellings = {query, editions.convert_text(query), _to_traditional(query)}
+    spellings = {query, chinese.to_simplified(query), chinese.to_traditional(query)}
     condition = Q()
     for spelling in spellings:
         condition |= (
@@ -189,12 +186,3 @@ def search_companies(query: str) -> list[Company]:
         .prefetch_related("tickers")
         .order_by("name")[:SEARCH_RESULTS]
     )
-
-
-@functools.cache
-def _s2hk():
-    return opencc.OpenCC("s2hk")
-
-
-def _to_traditional(text: str) -> str:
-    return _s2hk().convert(text)

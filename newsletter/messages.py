@@ -34,7 +34,7 @@ from django.core.mail.message import sanitize_address
 from django.utils import timezone, translation
 from django.utils.crypto import salted_hmac
 
-from newsroom import editions
+from newsroom import chinese
 
 from . import tokens
 from .models import Issue, Script
@@ -305,7 +305,7 @@ def sender_for(script: str, from_email: str) -> str:
     if script != Script.HANS or not name:
         return from_email
     # Only the name changes; the header is encoded where every sender is.
-    return from_email.replace(name, editions.convert_text(name), 1)
+    return from_email.replace(name, chinese.to_simplified(name), 1)
 
 
 def _address(address: str) -> str:

@@ -15,7 +15,7 @@ from django.template.loader import render_to_string
 from django.utils import translation
 
 from articles.models import Article
-from newsroom import editions
+from newsroom import chinese, editions
 
 from . import tokens
 from .models import Follow, Issue, Script
@@ -98,5 +98,5 @@ class PersonalSections:
             html = render_to_string(f"newsletter/email/personal_{part}.html", context)
             text = render_to_string(f"newsletter/email/personal_{part}.txt", context)
         if script == Script.HANS:
-            html, text = editions.convert_markup(html), editions.convert_text(text)
+            html, text = editions.convert_markup(html), chinese.to_simplified(text)
         return html, text

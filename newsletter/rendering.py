@@ -25,7 +25,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from articles.models import Article, ArticleAuthor
-from newsroom import editions
+from newsroom import chinese, editions
 
 from . import tokens
 from .models import Issue, Script, postal_address
@@ -186,9 +186,9 @@ def render_issue(issue: Issue, script: str, *, articles=None) -> RenderedIssue:
     subject, preheader = issue.subject, issue.preheader
     if script == Script.HANS:
         markup = editions.convert_markup(markup)
-        text = editions.convert_text(text)
-        subject = editions.convert_text(subject)
-        preheader = editions.convert_text(preheader)
+        text = chinese.to_simplified(text)
+        subject = chinese.to_simplified(subject)
+        preheader = chinese.to_simplified(preheader)
     markup = inline_css(markup)
     text = _tidy_text(text)
     return RenderedIssue(

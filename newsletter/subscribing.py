@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
-from newsroom import editions, mailing
+from newsroom import chinese, editions, mailing
 from newsroom.edge import has_control_characters
 
 from . import ratelimit, tokens
@@ -257,8 +257,8 @@ def send_templated(subscriber: Subscriber, name: str, make_context) -> None:
     # A subject is one line, whatever the template's line breaks.
     subject = " ".join(subject.split())
     if simplified:
-        subject = editions.convert_text(subject)
-        text = editions.convert_text(text)
+        subject = chinese.to_simplified(subject)
+        text = chinese.to_simplified(text)
         html = editions.convert_markup(html)
     mailing.send_mail_task.enqueue(
         subject=subject,

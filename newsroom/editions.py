@@ -2,28 +2,28 @@
 
 Content is written once, in (Hong Kong) Traditional Chinese. The Simplified
 edition of every public page lives at the same path under /zh-hans/ and is
-converted from the Traditional response with OpenCC. Only human-readable text
-is converted: text nodes and a few attributes (title, alt, aria-label, ...),
-never URLs, <script> or <style>. Everything outside the converted text is
-byte-identical. Conversions are cached by a hash of the text they convert, so
-a page that differs only in URLs or tokens still hits the cache.
+converted from the Traditional response with OpenCC (newsroom/chinese.py).
+Only human-readable text is converted: text nodes and a few attributes
+(title, alt, aria-label, ...), never URLs, <script> or <style>. Everything
+outside the converted text is byte-identical. Conversions are cached by a
+hash of the text they convert, so a page that differs only in URLs or tokens
+still hits the cache.
 """
 
 import hashlib
 import re
-import threading
 
 from django.conf import settings
 from django.core.cache import cache
 from django.urls import LocalePrefixPattern, URLResolver
 from django.utils.translation import get_language
 
+from newsroom.chinese import SIMPLIFIED_CONFIG, to_simplified
+
 SIMPLIFIED = "zh-hans"
 TRADITIONAL = "zh-hant"
 SIMPLIFIED_PREFIX = "/zh-hans"
 
-# hk2s, not t2s: the source is Hong Kong Traditional (衞生 → 卫生; t2s keeps 衞).
-OPENCC_CONFIG = "hk2s"
 # Bump when the conversion rules change, so old cached conversions are not used.
 CACHE_VERSION = 1
 
@@ -77,32 +77,6 @@ def edition_patterns(*urls):
 
 
 # --- Conversion --------------------------------------------------------------
-
-_converter = None
-_converter_lock = threading.Lock()
-
-
-def _opencc():
-    """One converter per process, created on first use (loading takes ~10 ms)."""
-    global _converter
-    if _converter is None:
-        with _converter_lock:
-            if _converter is None:
-                import opencc
-
-                _converter = opencc.OpenCC(OPENCC_CONFIG)
-    return _converter
-
-
-def convert_text(text: str) -> str:
-    """Traditional → Simplified for plain text, uncached."""
-    converter = _opencc()
-    # OpenCC's C library stops at a NUL character; convert around it.
-    # The lock because the binding does not document thread safety; cached
-    # pages never get here, so it costs nothing on the hot path.
-    with _converter_lock:
-        return "\x00".join(converter.convert(part) for part in text.split("\x00"))
-
 
 # A private-use character: in no OpenCC dictionary, so no phrase spans it.
 _SEPARATOR = "\ue000"
@@ -258,7 +232,7 @@ def _value(match: re.Match) -> str | None:
 
 def _cache_key(kind: str, data: bytes) -> str:
     digest = hashlib.blake2b(data, digest_size=20).hexdigest()
-    return f"edition:{OPENCC_CONFIG}:{CACHE_VERSION}:{kind}:{digest}"
+    return f"edition:{SIMPLIFIED_CONFIG}:{CACHE_VERSION}:{kind}:{digest}"
 
 
 def _cache_timeout() -> int:
@@ -270,16 +244,16 @@ def _convert_segments(segments: list[str]) -> list[str]:
         return []
     if any(_SEPARATOR in segment for segment in segments):
         # Text containing the separator itself: convert piece by piece, uncached.
-        return [convert_text(segment) for segment in segments]
+        return [to_simplified(segment) for segment in segments]
     joined = _SEPARATOR.join(segments)
     key = _cache_key("text", joined.encode("utf-8"))
     converted = cache.get(key)
     if converted is None:
-        converted = convert_text(joined)
+        converted = to_simplified(joined)
         cache.set(key, converted, _cache_timeout())
     parts = converted.split(_SEPARATOR)
     if len(parts) != len(segments):  # pragma: no cover - OpenCC kept the separator
-        return [convert_text(segment) for segment in segments]
+        return [to_simplified(segment) for segment in segments]
     return parts
 
 

@@ -58,7 +58,10 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "companies",
+    # The content core, then the editors' and the readers' side of it.
     "articles",
+    "articles.desk",
+    "articles.public",
     "newsletter",
     # An email service's API and its signed reports (newsletter/provider.py).
     "anymail",

@@ -14,7 +14,7 @@ from django.templatetags.static import static
 from django.urls import include, path, re_path
 from django.views.static import serve
 
-from articles.discovery_urls import feed_urlpatterns, root_urlpatterns
+from articles.public.discovery_urls import feed_urlpatterns, root_urlpatterns
 from newsroom.editions import edition_patterns
 from newsroom.security import PasswordResetView, security_txt
 
@@ -62,7 +62,7 @@ urlpatterns += edition_patterns(
     *feed_urlpatterns,
     path("companies/", include("companies.urls")),
     path("newsletter/", include("newsletter.urls")),
-    path("", include("articles.urls")),
+    path("", include("articles.public.urls")),
 )
 
 if settings.SERVE_MEDIA:

@@ -7,7 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import translation
 
-from articles import desk_charts
+from articles.desk import desk_charts
 from articles.models import Article
 from companies.views import coverage_timeline
 from newsletter import desk_charts as newsletter_charts

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from articles.models import Article
-from newsroom import editions
+from newsroom import chinese, editions
 from tests.factories import make_article, make_author, make_company
 
 PUBLISHED = Article.Status.PUBLISHED
@@ -154,7 +154,7 @@ def test_hreflang_pairs_use_absolute_urls(client, article):
 def test_second_view_of_a_simplified_page_does_not_call_opencc(client, article):
     url = "/zh-hans" + article.get_absolute_url()
     with mock.patch.object(
-        editions, "convert_text", wraps=editions.convert_text
+        editions, "convert_text", wraps=chinese.to_simplified
     ) as spy:
         first = html_of(client.get(url))
         assert spy.call_count == 1
@@ -180,7 +180,7 @@ def test_pages_per_person_are_not_kept_whole_but_their_text_is():
         return page
 
     with mock.patch.object(
-        editions, "convert_text", wraps=editions.convert_text
+        editions, "convert_text", wraps=chinese.to_simplified
     ) as spy:
         for token in ("a", "b"):
             page = response(token)
@@ -254,7 +254,7 @@ def test_readable_attributes_convert_and_urls_do_not():
 
 def test_hong_kong_traditional_converts_correctly():
     assert (
-        editions.convert_text("壹賬通 萬科 裏面 綠能 衞生")
+        chinese.to_simplified("壹賬通 萬科 裏面 綠能 衞生")
         == "壹账通 万科 里面 绿能 卫生"
     )
 

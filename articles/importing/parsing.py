@@ -21,6 +21,7 @@ from datetime import date
 from django.utils.html import escape
 
 from companies.tickers import find_tickers, unique_tickers
+from newsroom import chinese
 
 from ..tagging import has_address
 from . import cleaning
@@ -1524,16 +1525,6 @@ def _body_hashtags(article: ParsedArticle) -> list[str]:
 
 # --- script ---------------------------------------------------------------------------
 
-_converters: dict[str, object] = {}
-
-
-def _convert(config: str, text: str) -> str:
-    if config not in _converters:
-        import opencc
-
-        _converters[config] = opencc.OpenCC(config)
-    return _converters[config].convert(text)
-
 
 def detect_script(text: str) -> str:
     """zh-Hant, zh-Hans or en, from the characters the copy uses."""
@@ -1541,8 +1532,8 @@ def detect_script(text: str) -> str:
     han = han_count(sample)
     if han < max(1, len(_LATIN_RE.findall(sample)) / 4):
         return "en"
-    as_simplified = _convert("t2s", sample)
-    as_traditional = _convert("s2t", sample)
+    as_simplified = chinese.convert(sample, "t2s")
+    as_traditional = chinese.convert(sample, "s2t")
     # map(ne, ...) stops at the shorter string, as zip would, and runs in C.
     traditional_only = sum(map(operator.ne, sample, as_simplified))
     simplified_only = sum(map(operator.ne, sample, as_traditional))

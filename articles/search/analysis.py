@@ -3,7 +3,7 @@
 Chinese has no spaces, is written in two scripts and with variant characters,
 and its commonest words have two characters. So the analyser
 
-- folds every character to one form (companies.matching.fold: OpenCC hk2s one
+- folds every character to one form (newsroom.chinese.fold: OpenCC hk2s one
   character at a time, lower-case, full-width Latin to ASCII), so 雲知聲 and
   云知声, 阿裏巴巴 and 阿里巴巴 give the same terms;
 - cuts Chinese (and Japanese, Korean) runs into overlapping character bigrams,
@@ -25,8 +25,8 @@ import operator
 import re
 from dataclasses import dataclass
 
-from companies.matching import fold
 from companies.tickers import InvalidTicker, find_tickers, parse_ticker
+from newsroom.chinese import fold
 
 MAX_QUERY_LENGTH = 100
 MAX_QUERY_UNITS = 12

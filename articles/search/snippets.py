@@ -1,6 +1,6 @@
 """Snippets and highlighting: the matched words in <mark>, in the original text.
 
-Matching runs on the folded text (companies.matching.fold, which keeps every
+Matching runs on the folded text (newsroom.chinese.fold, which keeps every
 position), so 雲知聲 in the copy is marked for a query 云知声 and the reader
 sees the copy's own characters; the Simplified edition converts the text
 around and inside the <mark>s like any other page text.
@@ -11,7 +11,7 @@ import re
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from companies.matching import fold
+from newsroom.chinese import fold
 
 SNIPPET_LENGTH = 140
 # How much text to show before the first match.

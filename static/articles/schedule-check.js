@@ -16,7 +16,7 @@
   "use strict";
 
   const HONG_KONG_OFFSET_MS = 8 * 60 * 60 * 1000;
-  // As on the server (articles/scheduling.py): the current minute is not past.
+  // As on the server (articles/desk/scheduling.py): the current minute is not past.
   const TOLERANCE_MS = 60 * 1000;
   const VALUE_RE = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})/;
 

@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from django.conf import settings
 from django.utils import timezone
 
+from articles.desk.scheduling import HONG_KONG
 from articles.models import Article, Correction, ImportRecord, Transition
-from articles.scheduling import HONG_KONG
 from tests.factories import make_article
 
 Status = Article.Status

@@ -8,7 +8,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from articles import dashboard, workflow
+from articles import workflow
+from articles.desk import dashboard
 from articles.models import Article
 from tests.factories import make_article, make_author, make_company, make_user
 

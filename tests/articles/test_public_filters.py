@@ -7,8 +7,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from articles.filters import ArticleFilter
 from articles.models import Article
+from articles.public.filters import ArticleFilter
 from tests.factories import (
     make_article,
     make_author,

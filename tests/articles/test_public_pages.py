@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
-from articles.templatetags.newsroom_public import hk_date, hk_datetime
+from articles.public.templatetags.newsroom_public import hk_date, hk_datetime
 from companies.matching import get_matcher
 from tests.factories import (
     make_article,

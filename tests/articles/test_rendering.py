@@ -6,8 +6,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
 
-from articles import rendering
 from articles.models import Article
+from articles.public import rendering
 from articles.sanitize import sanitize_html
 from tests.factories import make_company, make_live_article, page_html
 

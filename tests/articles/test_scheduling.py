@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.utils import translation
 
-from articles import scheduling
-from articles.scheduling import PRESETS, goes_live_in, hk_time, preset_time
+from articles.desk import scheduling
+from articles.desk.scheduling import PRESETS, goes_live_in, hk_time, preset_time
 
 from .desk import hk
 

@@ -9,9 +9,9 @@ from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.utils import timezone
 
-from articles import seo
 from articles.models import Article, Correction
-from articles.templatetags.newsroom_seo import json_ld
+from articles.public import seo
+from articles.public.templatetags.newsroom_seo import json_ld
 from companies.models import Ticker
 from tests.factories import make_article, make_author, make_company
 

@@ -138,7 +138,7 @@ def test_sitemap_query_count_does_not_grow_with_articles(client):
 
 
 def test_sitemap_is_an_index_of_sections_of_bounded_size(client, monkeypatch):
-    from articles import sitemaps
+    from articles.public import sitemaps
 
     monkeypatch.setattr(sitemaps.ArticleSitemap, "limit", 2)
     for _ in range(5):

@@ -6,7 +6,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from companies import matching
-from companies.matching import CompanyMatcher, fold, get_matcher
+from companies.matching import CompanyMatcher, get_matcher
+from newsroom.chinese import fold, fold_table
 from tests.factories import make_company
 
 ONECONNECT, VANKE, NIO, LONGI, LI_AUTO, PINGAN = 1, 2, 3, 4, 5, 6
@@ -119,7 +120,7 @@ def test_fold_never_changes_length():
 
 def test_fold_applies_the_table_to_every_character():
     text = "".join(chr(c) for c in range(0, 0x30000, 3)) + "\ud800x"
-    assert fold(text) == text.translate(matching.fold_table())
+    assert fold(text) == text.translate(fold_table())
     assert fold("") == ""
 
 
@@ -127,7 +128,7 @@ def test_no_character_folds_to_a_stand_in_of_the_scan():
     # The scan writes upper-case ASCII letters for characters in no name; were
     # one a folded character, it could be part of a name.
     stand_ins = {matching._OTHER, matching._WORD, matching._END}
-    assert not stand_ins & set(matching.fold_table())
+    assert not stand_ins & set(fold_table())
 
 
 def test_short_and_digit_only_names_are_ignored():
@@ -198,7 +199,7 @@ def reference_find(pairs, text):
     text, all sorted, and each run of overlapping matches sorted longest
     first. Slow and plain.
     """
-    table = matching.fold_table()
+    table = fold_table()
     automaton = ahocorasick.Automaton(ahocorasick.STORE_ANY, ahocorasick.KEY_STRING)
     for company_id, names in pairs:
         for name in names:

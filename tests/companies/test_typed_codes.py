@@ -8,8 +8,8 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from articles.filters import ArticleFilter
 from articles.models import Article
+from articles.public.filters import ArticleFilter
 from companies import tickers
 from companies.matching import resolve
 from companies.models import Ticker

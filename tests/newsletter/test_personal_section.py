@@ -15,7 +15,7 @@ from django.utils import translation
 
 from newsletter import composing, exporting, personalising, sending
 from newsletter.models import Script, Subscriber
-from newsroom import editions
+from newsroom import chinese
 from tests.factories import make_company, make_live_article
 from tests.newsletter.following_helpers import follow, make_subscriber
 
@@ -75,7 +75,7 @@ def test_simplified_subscribers_get_the_section_converted(week, tmp_path):
     follow(fan, company=tencent)
     exporting.export_issue(issue, tmp_path, fmt="eml")
     text, _html = bodies((tmp_path / "eml" / f"{fan.pk}.eml").read_bytes())
-    assert editions.convert_text(SECTION) in text and "腾讯季度业绩" in text
+    assert chinese.to_simplified(SECTION) in text and "腾讯季度业绩" in text
 
 
 def test_the_section_is_rendered_once_per_distinct_follow_set(

@@ -31,7 +31,7 @@ from django.test import Client
 from django.urls import reverse
 
 from articles import revisions, roles, workflow
-from articles.admin import ArticleAdmin
+from articles.desk.admin import ArticleAdmin
 from articles.models import Article, Revision, Transition
 from newsletter import composing
 from newsletter.models import Delivery, Issue, Subscriber

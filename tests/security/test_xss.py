@@ -28,9 +28,9 @@ from taggit.models import Tag
 
 from articles import preview, revisions, workflow
 from articles.models import Article, Correction, ImportRecord
+from articles.public.seo import xml_text
 from articles.sanitize import sanitize_html
 from articles.search import index_article
-from articles.seo import xml_text
 from newsletter import rendering
 from newsletter.composing import set_picks
 from newsletter.models import Issue, Script, current_week

@@ -19,18 +19,18 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_protect
 
-from . import workflow
-from .importing import decoding, preview
-from .importing.parsing import ParseLimitError
-from .importing.report import FileReport, reason_label
-from .importing.storing import (
+from .. import workflow
+from ..importing import decoding, preview
+from ..importing.parsing import ParseLimitError
+from ..importing.report import FileReport, reason_label
+from ..importing.storing import (
     ImportOptions,
     create_drafts,
     import_text,
     import_upload,
     read_upload_text,
 )
-from .models import Article, ImportRecord
+from ..models import Article, ImportRecord
 
 # Room for the multipart envelope and the form's other fields.
 UPLOAD_OVERHEAD_BYTES = 64 * 1024

@@ -6,8 +6,9 @@ from django.utils.translation import gettext_lazy as _
 
 from newsroom.display import hk_datetime, person_name
 
-from . import scheduling, tagging, workflow
-from .models import Article
+from .. import tagging, workflow
+from ..models import Article
+from . import scheduling
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -92,7 +93,7 @@ class ArticleAdminForm(forms.ModelForm):
         # only among the tags this person may know of.
         names, self.tag_respellings = tagging.match_existing_tags(
             self.cleaned_data.get("tags") or [],
-            among=tagging.tags_visible_to(self.user) if self.user else None,
+            among=workflow.tags_visible_to(self.user) if self.user else None,
         )
         return names
 

@@ -29,20 +29,8 @@ from newsroom import pagecache
 from newsroom.display import hk_datetime, person_name
 from newsroom.public_admin import PublicContentAdmin
 
-from . import (
-    company_links,
-    editing,
-    preview,
-    quick_actions,
-    revisions,
-    scheduling,
-    tag_admin,  # noqa: F401 (registers the tag admin)
-    tagging,
-    workflow,
-)
-from .dashboard import DeskFilter
-from .forms import ArticleAdminForm, PreviewLinkForm
-from .models import (
+from .. import company_links, editing, preview, revisions, tagging, workflow
+from ..models import (
     Article,
     ArticleAuthor,
     Author,
@@ -51,6 +39,10 @@ from .models import (
     Revision,
     StaleArticleError,
 )
+from ..public.views import preview_response
+from . import quick_actions, scheduling
+from .dashboard import DeskFilter
+from .forms import ArticleAdminForm, PreviewLinkForm
 from .search_admin import SearchIndexAdminMixin
 
 admin.site.site_header = _("Newsroom editorial desk")
@@ -165,7 +157,7 @@ class TagFilter(admin.SimpleListFilter):
     parameter_name = "tag"
 
     def lookups(self, request, model_admin):
-        tags = tagging.tags_visible_to(request.user).order_by("-n", "name")
+        tags = workflow.tags_visible_to(request.user).order_by("-n", "name")
         return [(t.slug, t.name) for t in tags[:40]]
 
     def queryset(self, request, queryset):
@@ -624,7 +616,7 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         query = (request.GET.get("q") or "").strip()[:50]
         if not query:
             return JsonResponse({"results": [], "existing": None})
-        visible = tagging.tags_visible_to(request.user)
+        visible = workflow.tags_visible_to(request.user)
         starting = tagging.tags_spelled_like(query, match="prefix", among=visible)
         names = list(starting.values_list("name", flat=True)[:10])
         if len(names) < 10:
@@ -733,8 +725,6 @@ class ArticleAdmin(SearchIndexAdminMixin, admin.ModelAdmin):
         return quick_actions.carry_out(request, article, name)
 
     def preview_view(self, request, pk):
-        from .views import preview_response
-
         return preview_response(request, self._article_or_404(request, pk))
 
     def create_preview_link_view(self, request, pk):
@@ -807,4 +797,4 @@ def _int(value):
         return None
 
 
-from . import import_admin  # noqa: E402, F401
+from . import import_admin, tag_admin  # noqa: E402, F401 (each registers its admin)

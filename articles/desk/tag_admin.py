@@ -1,7 +1,7 @@
 """The tag admin: taggit's, showing each person only the tags they may know of.
 
 Writers hold taggit's view permission (the tag field's suggestions and the
-article list's filter use it); what they see is ``tagging.tags_visible_to``:
+article list's filter use it); what they see is ``workflow.tags_visible_to``:
 the tags of their own and of live articles, never those only a colleague's
 unpublished copy carries. Adding a tag here needs change permission too (an
 editor's job), since "a tag of this name already exists" would tell a writer
@@ -15,7 +15,7 @@ from taggit.models import Tag
 
 from newsroom.public_admin import PublicContentAdmin
 
-from . import tagging
+from .. import workflow
 
 admin.site.unregister(Tag)
 
@@ -23,7 +23,7 @@ admin.site.unregister(Tag)
 @admin.register(Tag)
 class TagAdmin(PublicContentAdmin, TaggitTagAdmin):
     def get_queryset(self, request):
-        return tagging.tags_visible_to(request.user)
+        return workflow.tags_visible_to(request.user)
 
     def has_add_permission(self, request):
         return super().has_add_permission(request) and self.has_change_permission(

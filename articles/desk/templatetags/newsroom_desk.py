@@ -4,7 +4,7 @@ from django import template
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from articles import dashboard, desk_charts, quick_actions, scheduling
+from articles.desk import dashboard, desk_charts, quick_actions, scheduling
 from newsroom import charts
 
 register = template.Library()

@@ -16,8 +16,8 @@ from taggit.models import Tag, TaggedItem
 
 from companies.models import Company
 
+from ..models import Article, ArticleAuthor, Author
 from . import seo
-from .models import Article, ArticleAuthor, Author
 
 # Google News lists articles published in the last two days ...
 NEWS_WINDOW = timedelta(hours=48)

@@ -12,9 +12,9 @@ from django.utils.translation import gettext as _
 from companies.models import Ticker
 from newsroom import pagecache
 
-from . import search
+from .. import search
+from ..models import Article
 from .filters import ArticleFilter
-from .models import Article
 from .views import LIST_PARAMS, PER_PAGE
 
 

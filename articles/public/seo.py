@@ -11,8 +11,8 @@ from django.conf import settings
 from django.db.models import OuterRef, Subquery
 from django.utils import timezone, translation
 
-from . import images
-from .models import Correction
+from .. import images
+from ..models import Correction
 
 # schema.org's tickerSymbol is "an exchange and an instrument name separated by
 # a space character", the exchange preferably an ISO 10383 Market Identifier

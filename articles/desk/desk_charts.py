@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from newsroom.charts import Chart, Series
 
-from .models import Article
+from ..models import Article
 
 DAYS = 30
 

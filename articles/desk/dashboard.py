@@ -31,9 +31,10 @@ from companies.models import Ticker
 from companies.tickers import TickerSymbol
 from newsroom.display import person_name
 
-from . import quick_actions, scheduling, workflow
-from .company_links import tickers_in_copy
-from .models import Article, ArticleAuthor, Correction, ImportRecord, Transition
+from .. import workflow
+from ..company_links import tickers_in_copy
+from ..models import Article, ArticleAuthor, Correction, ImportRecord, Transition
+from . import quick_actions, scheduling
 
 Status = Article.Status
 # Rows shown per panel; the panel's link lists the rest.

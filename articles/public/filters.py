@@ -15,7 +15,7 @@ from taggit.models import Tag
 from companies.matching import resolve as resolve_company
 from companies.tickers import Exchange
 
-from .models import Article, Author
+from ..models import Article, Author
 
 
 class _LazyChoices:

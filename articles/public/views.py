@@ -16,9 +16,10 @@ from taggit.models import TaggedItem
 from companies.models import Ticker
 from newsroom import pagecache
 
-from . import preview, seo, tagging
+from .. import preview, tagging
+from ..models import Article, Author, Correction
+from . import seo
 from .filters import ArticleFilter
-from .models import Article, Author, Correction
 from .rendering import body_with_company_links
 
 PER_PAGE = 20

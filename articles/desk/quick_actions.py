@@ -21,8 +21,9 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext
 
-from . import scheduling, workflow
-from .models import Article
+from .. import workflow
+from ..models import Article
+from . import scheduling
 
 NAMES = ("publish", "schedule", "send_back")
 

@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 
 from companies.models import Company
 
-from . import seo, tagging
-from .models import Article, Author
+from .. import tagging
+from ..models import Article, Author
+from . import seo
 
 FEED_LENGTH = 20
 
