@@ -154,7 +154,7 @@ def test_hreflang_pairs_use_absolute_urls(client, article):
 def test_second_view_of_a_simplified_page_does_not_call_opencc(client, article):
     url = "/zh-hans" + article.get_absolute_url()
     with mock.patch.object(
-        editions, "convert_text", wraps=chinese.to_simplified
+        editions, "to_simplified", wraps=chinese.to_simplified
     ) as spy:
         first = html_of(client.get(url))
         assert spy.call_count == 1
@@ -180,7 +180,7 @@ def test_pages_per_person_are_not_kept_whole_but_their_text_is():
         return page
 
     with mock.patch.object(
-        editions, "convert_text", wraps=chinese.to_simplified
+        editions, "to_simplified", wraps=chinese.to_simplified
     ) as spy:
         for token in ("a", "b"):
             page = response(token)
