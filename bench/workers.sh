@@ -2,7 +2,8 @@
 # gunicorn's worker classes compared: sync (one thread) against gthread (4
 # threads), 2 workers each, on make bench's data (run make bench first: it
 # writes var/bench/urls and var/bench/static). The static file and the cached
-# article with the page cache on, the cold article with it off; ROUNDS
+# article with the page cache on, the cold article and company page with it
+# off; ROUNDS
 # interleaved rounds of D each. One RESULT line per figure (the peer's wrk
 # runner).
 #   BENCH_DATABASE=bench_i18 BENCH_REDIS_DB=12 BENCH_PORT=8181 bench/workers.sh
@@ -32,6 +33,7 @@ for round in ${ROUNDS:-1 2}; do
         EXTRA="$tag" $RUN $URLS/article.txt article-cached
       else
         EXTRA="$tag" $RUN $URLS/article.txt article-cold
+        EXTRA="$tag" $RUN $URLS/company.txt company-cold
       fi
       kill "$pid"; wait "$pid" 2>/dev/null || true
     done

@@ -7,7 +7,6 @@ from django.db import models
 from django.urls import reverse
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
-from pypinyin import lazy_pinyin
 
 from newsroom.fields import LinesField
 
@@ -67,7 +66,11 @@ class Company(models.Model):
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        return reverse("companies:detail", kwargs={"slug": self.slug})
+        return self.url_for(self.slug)
+
+    @staticmethod
+    def url_for(slug: str) -> str:
+        return reverse("companies:detail", kwargs={"slug": slug})
 
     def _unique_slug(self, ticker=None):
         """An address from the English name, else the primary ticker
@@ -79,6 +82,10 @@ class Company(models.Model):
         if not base and ticker is not None:
             base = slugify(f"{ticker.symbol}-{ticker.exchange}")
         if not base:
+            # Imported here: its dictionaries take some 60 MB, which every web
+            # worker would hold for a slug made once per company.
+            from pypinyin import lazy_pinyin
+
             base = slugify("-".join(lazy_pinyin(self.name, errors="ignore")))[:90]
         if not base or base == "company":
             # Neither English, a ticker nor Chinese: a stable stand-in, never
@@ -148,7 +155,7 @@ class Ticker(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.symbol}.{self.exchange}"
+        return self.label(self.symbol, self.exchange)
 
     def save(self, *args, **kwargs):
         # Normalise on every path (admin, importer, shell), not only in forms.
@@ -162,3 +169,8 @@ class Ticker(models.Model):
             self.symbol = normalise_symbol(self.exchange, self.symbol)
         except InvalidTicker as error:
             raise ValidationError({"symbol": str(error)}) from error
+
+    @staticmethod
+    def label(symbol: str, exchange: str) -> str:
+        """How a ticker is written: 0700.HK, OCFT.US."""
+        return f"{symbol}.{exchange}"

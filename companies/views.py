@@ -3,7 +3,7 @@
 from datetime import date, datetime, time
 
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -30,13 +30,7 @@ def company_detail(request, slug):
     company = get_object_or_404(Company.objects.prefetch_related("tickers"), slug=slug)
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
-    coverage = (
-        company.articles.live()
-        .with_bylines()
-        .prefetch_related(
-            Prefetch("companies__tickers", queryset=Ticker.objects.all()), "tags"
-        )
-    )
+    coverage = company.articles.live().with_cards().defer("body", "body_text")
     page = Paginator(coverage, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

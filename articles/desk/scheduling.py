@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-import holidays
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext
@@ -84,7 +83,11 @@ def is_past(at: datetime, now: datetime | None = None) -> bool:
 @functools.cache
 def _market_holidays(year: int) -> frozenset:
     # HKEX's own calendar (the holidays package's XHKG): Good Friday is a
-    # market holiday though not a general one, and so on.
+    # market holiday though not a general one, and so on. Imported here: its
+    # calendars take some 20 MB that a worker serving readers never needs
+    # (tests/test_memory.py).
+    import holidays
+
     return frozenset(holidays.financial_holidays("XHKG", years=year))
 
 

@@ -10,8 +10,6 @@ import re
 import unicodedata
 from pathlib import Path
 
-import ftfy
-from charset_normalizer import from_bytes
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -151,6 +149,8 @@ def repair_mojibake(text: str) -> tuple[str, bool]:
     ftfy's ``fix_encoding`` only undoes wrong decodings; it does not change
     width, quotes or anything else an editor typed.
     """
+    import ftfy  # imported when used: 18 MB a worker serving readers never needs
+
     if not ftfy.badness.is_bad(text[:20000]):
         return text, False
     fixed = ftfy.fix_encoding(text)
@@ -192,6 +192,8 @@ def decode_bytes(data: bytes) -> tuple[str, str]:
         try:
             text, encoding = data.decode("utf_8"), "utf_8"
         except UnicodeDecodeError:
+            from charset_normalizer import from_bytes  # as ftfy: only when used
+
             best = from_bytes(data, cp_isolation=CANDIDATE_ENCODINGS).best()
             if best is None:
                 raise ImportFileError(

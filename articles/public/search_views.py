@@ -5,11 +5,9 @@ scheduled article appears at its time without a reindex.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from companies.models import Ticker
 from newsroom import pagecache
 
 from .. import search
@@ -22,11 +20,7 @@ def for_results(queryset):
     """What a result card shows (byline, companies and tickers), in a fixed
     number of queries; not the body's HTML, which can be long: the snippet
     comes from the plain text."""
-    return (
-        queryset.with_bylines()
-        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
-        .defer("body")
-    )
+    return queryset.with_cards().defer("body")
 
 
 @pagecache.cached("q", *LIST_PARAMS)

@@ -33,14 +33,9 @@ UPDATE_GRACE = timedelta(minutes=5)
 
 
 def for_lists(queryset):
-    """Everything an article card shows (byline, companies and their tickers),
-    in a fixed number of queries; not the body, which a card never shows and
-    which is most of a row's bytes."""
-    return (
-        queryset.with_bylines()
-        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
-        .defer("body", "body_text")
-    )
+    """Everything an article card shows, in a fixed number of queries; not
+    the body, which a card never shows and which is most of a row's bytes."""
+    return queryset.with_cards().defer("body", "body_text")
 
 
 class ArticlePaginator(Paginator):
@@ -74,8 +69,13 @@ def paginate(request, queryset):
 
 
 def for_article_page(queryset):
-    # The whole row (the page shows the body), its tags and corrections.
-    return for_lists(queryset).defer(None).prefetch_related("tags", "corrections")
+    # The whole row (the page shows the body), byline, companies with their
+    # tickers, tags and corrections.
+    return (
+        queryset.with_bylines()
+        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
+        .prefetch_related("tags", "corrections")
+    )
 
 
 def article_context(article, *, preview=False) -> dict:
