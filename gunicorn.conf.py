@@ -33,20 +33,23 @@ workers = env_int(
     "WEB_CONCURRENCY", None, unit="worker processes", minimum=1
 ) or default_workers(cpu_count())
 
-# Threads (gthread), chosen by measurement: a page spends part of its time
-# waiting on PostgreSQL, Redis or object storage, and a thread overlaps that
-# wait with another request at far less memory than a process. Measured with
-# 2 workers, wrk -c16, two interleaved rounds of 10 s on a busy 2-core
-# machine (docs/performance.md), gthread x 4 against sync (one thread):
-# cold article 39.7 and 10.3 req/s against 11.1 and 12.4; cached article
-# 1,097 and 929 against 850 and 447; the static file 2,856 and 1,573 against
-# 1,808 and 1,538. The static-file gap (sync ahead) did not show; on
-# pages, threads win. Rendering holds the GIL, so a few threads are enough.
+# sync workers (one request at a time per process), chosen by measurement:
+# bench/workers.sh, 2 workers, wrk -c16, 10 s, on a quiet 2-core machine
+# (load 1.5-2), sync against gthread x 4: the static file 3,474 against
+# 2,864 req/s; the cached article 2,395 against 1,674; the article with
+# nothing cached 101.5 against 64.6 (p99 588 against 1,214 ms); a company
+# page with nothing cached 69.9 against 64.9. Rendering holds the GIL, so
+# threads in one process queue for it and their database waits overlap
+# little; processes use both cores. (On a machine loaded by other work the
+# order can flip: more threads get more of the scheduler. An earlier choice
+# of gthread was measured that way.) sync needs a buffering proxy in front,
+# which production has (README): slow clients never hold a worker.
+# gthread stays available: GUNICORN_WORKER_CLASS=gthread GUNICORN_THREADS=4.
 # Each thread keeps its own persistent database connection: workers x
 # threads per machine (size max_connections, or put PgBouncer in front).
-worker_class = env_str("GUNICORN_WORKER_CLASS", "gthread")
+worker_class = env_str("GUNICORN_WORKER_CLASS", "sync")
 # gunicorn runs "sync" with more than one thread as gthread: one thread then.
-threads = env_int("GUNICORN_THREADS", 4 if worker_class == "gthread" else 1)
+threads = env_int("GUNICORN_THREADS", 4) if worker_class == "gthread" else 1
 
 # A worker whose main loop is silent this long is killed and replaced (with
 # threads, a hung process, not one slow request; the proxy's own timeout

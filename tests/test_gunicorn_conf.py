@@ -45,7 +45,7 @@ def test_defaults_are_sane_for_this_machine(monkeypatch):
     cpus = namespace["cpu_count"]()
     assert config.bind == ["127.0.0.1:8000"]
     assert config.workers == min(2 * cpus + 1, 12) >= 3
-    assert config.worker_class_str == "gthread" and config.threads == 4
+    assert config.worker_class_str == "sync" and config.threads == 1
     assert 10 <= config.timeout <= 120
     assert 0 < config.graceful_timeout <= config.timeout
     assert config.max_requests == 50000
@@ -67,13 +67,14 @@ def test_environment_overrides(monkeypatch):
         monkeypatch,
         GUNICORN_BIND="0.0.0.0:9000",
         WEB_CONCURRENCY="3",
+        GUNICORN_WORKER_CLASS="gthread",
         GUNICORN_THREADS="8",
         GUNICORN_TIMEOUT="60",
         FORWARDED_ALLOW_IPS="10.0.0.1,10.0.0.2",
     )
     assert config.bind == ["0.0.0.0:9000"]
     assert config.workers == 3
-    assert config.threads == 8
+    assert config.worker_class_str == "gthread" and config.threads == 8
     assert config.timeout == 60
     assert config.forwarded_allow_ips == ["10.0.0.1", "10.0.0.2"]
 
@@ -81,7 +82,9 @@ def test_environment_overrides(monkeypatch):
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork")
 def test_sync_workers_run_one_thread(monkeypatch):
     """gunicorn would run "sync" with threads as gthread, silently."""
-    config, _namespace = load(monkeypatch, GUNICORN_WORKER_CLASS="sync")
+    config, _namespace = load(
+        monkeypatch, GUNICORN_WORKER_CLASS="sync", GUNICORN_THREADS="4"
+    )
     assert config.worker_class_str == "sync" and config.threads == 1
 
 
