@@ -8,12 +8,11 @@ its next request. The generation also ends at the next scheduled publication
 minute with nothing saved then. No dependency tracking, no signals.
 
 A view is kept only if it says which query parameters it reads
-(``@cached("page")``): the key is the path plus those, sorted; a request with
-any other (``?utm_source=…``) may be served a kept page but never stores one.
-Each process keeps a copy of its last pages, bounded in bytes: a hit costs one
-read of the generation. Desk and preview paths, sessions, cookies, CSP nonces
-and private responses are never kept. If the cache fails, pages are rendered.
-"""
+(``@cached("page")``): the key is the path plus those, sorted; other
+parameters (``?utm_source=…``) may be served a kept page but never store one.
+Each process keeps its last pages, bounded in bytes: a hit costs one read of
+the generation. Desk and preview paths, sessions, cookies, CSP nonces and
+private responses are never kept. If the cache fails, pages are rendered."""
 
 import functools
 import hashlib
@@ -37,8 +36,7 @@ from newsroom.editions import traditional_path
 from newsroom.middleware import PRIVATE_PREFIXES
 from newsroom.security import used_nonce
 
-logger = logging.getLogger(__name__)
-GENERATION_KEY = "pc:generation"
+logger, GENERATION_KEY = logging.getLogger(__name__), "pc:generation"
 HEADER = "X-Page-Cache"  # "hit" or "miss" (rendered and kept); absent: not kept
 
 
@@ -97,25 +95,28 @@ def _options(request):
         or edge.request_has_control_characters(request)  # its 400, not a page
     ):
         return None
+    return _view_options(settings.ROOT_URLCONF, traditional_path(request.path_info))
+
+
+@functools.lru_cache(maxsize=4096)  # a path's view is fixed with its URLconf
+def _view_options(urlconf, path):
     try:
         with translation.override(settings.LANGUAGE_CODE):
-            match = resolve(traditional_path(request.path_info))
+            return getattr(resolve(path, urlconf).func, "page_cache", None)
     except Resolver404:
         return None
-    return getattr(match.func, "page_cache", None)
 
 
-def _key(request, params, generation) -> str:
+def _key(request, params, generation) -> str:  # host too: feeds have absolute URLs
     query = sorted((k, request.GET[k]) for k in params if request.GET.get(k))
-    # Scheme and host too: feeds and sitemaps carry absolute URLs.
     url = f"{request.scheme}://{request.get_host()}{request.path}?{urlencode(query)}"
     return f"pc:{generation}:" + hashlib.sha256(url.encode()).hexdigest()
 
 
 class _LocalCopy:
-    """This process's last pages, least recently used dropped first past
-    PAGE_CACHE_LOCAL_BYTES. Keys carry the generation, so it is never staler
-    than the shared cache."""
+    """This process's last pages, least recently used dropped past
+    PAGE_CACHE_LOCAL_BYTES; never staler than the shared cache (keys carry
+    the generation)."""
 
     def __init__(self):
         self.lock, self.entries, self.size = threading.Lock(), OrderedDict(), 0
@@ -143,9 +144,9 @@ _local = _LocalCopy()
 
 
 class PageCacheMiddleware:
-    """Right below WhiteNoise, so a hit skips sessions and views; above the
-    caching headers, ETag, CSP and the edition conversion, so a page is kept
-    with its headers, converted, under its own /zh-hans/ URL."""
+    """Below WhiteNoise, so a hit skips sessions and views; above the caching
+    headers, ETag, CSP and the edition conversion, so a page is kept with its
+    headers, converted, under its own /zh-hans/ URL."""
 
     def __init__(self, get_response):
         self.get_response = get_response
