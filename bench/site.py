@@ -5,8 +5,9 @@
 One command, on a machine with PostgreSQL and Redis (started if down):
 
 1. data: the PostgreSQL database ``bench_site`` filled by
-   ``generate_fake_content`` (BENCH_ARTICLES, default 100,000 articles, 2,000
-   companies and tags, 50 authors) unless it holds that many already;
+   ``generate_fake_content`` (BENCH_ARTICLES, default 20,000 articles, as the
+   peer's default and issue 18's figures; 2,000 companies and tags, 50
+   authors) unless it holds that many already;
 2. the peer: ../shared/bench/peer-wagtail's own ``run.sh`` (a Wagtail news
    site with the same data shape, gunicorn with 2 workers, wrk), generating
    its data the first time, over the targets it has;
@@ -44,7 +45,7 @@ VAR = ROOT / "var" / "bench"
 PEER = ROOT.parent / "shared" / "bench" / "peer-wagtail"
 PY = str(ROOT / ".venv" / "bin" / "python")
 
-ARTICLES = int(os.environ.get("BENCH_ARTICLES", "100000"))
+ARTICLES = int(os.environ.get("BENCH_ARTICLES", "20000"))
 DURATION = os.environ.get("BENCH_DURATION", "10s")
 REPS = os.environ.get("BENCH_REPS", "3")
 CONNECTIONS = os.environ.get("BENCH_CONNECTIONS", "16")
