@@ -9,7 +9,8 @@ Articles are made the way the desk makes them: written and corrected through
 the edit service (articles/editing.py), with status and publish times changed
 only through articles/workflow.py: a writer's copy is submitted for review and
 the editor publishes it; the editor publishes their own copy straight from
-draft.
+draft. The authors and companies it writes are told to
+newsroom.public_content.changed, as the admin's saves are.
 
 Passwords: with DEBUG on, the fixed demo passwords in articles.demo; with
 DEBUG off, a random password per login created, printed once at the end.
@@ -31,6 +32,7 @@ from articles import demo, editing, workflow
 from articles.models import Article, ArticleAuthor, Author, Correction
 from articles.roles import EDITORS, WRITERS
 from companies.models import Company, Ticker
+from newsroom import public_content
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
@@ -52,11 +54,14 @@ class Command(BaseCommand):
         self.created = Counter()
         self.present = Counter()
         self.now = timezone.now()
+        self.written = []  # authors and companies created or given a ticker
         try:
             with transaction.atomic():
                 users, logins = self._users()
                 authors = self._authors(users)
                 companies = self._companies()
+                if self.written:
+                    public_content.changed(*self.written)
                 self._articles(users, authors, companies)
         except workflow.TransitionNotAllowed as error:
             raise CommandError(
@@ -117,6 +122,8 @@ class Command(BaseCommand):
                 slug=spec["slug"], defaults={"name": spec["name"], "bio": spec["bio"]}
             )
             self._count("authors", created)
+            if created:
+                self.written.append(author)
             user = users.get(profile_of.get(spec["slug"]))
             if (
                 user is not None
@@ -154,6 +161,7 @@ class Command(BaseCommand):
                     description=spec["description"],
                 )
                 self._count("companies", True)
+                self.written.append(company)
             else:
                 self._count("companies", False)
             for text in spec["tickers"]:
@@ -170,6 +178,8 @@ class Command(BaseCommand):
                 # Ticker.save() normalises the exchange code and the symbol.
                 Ticker.objects.create(company=company, exchange=exchange, symbol=symbol)
                 self._count("tickers", True)
+                if company not in self.written:
+                    self.written.append(company)
             companies[spec["slug"]] = company
         return companies
 
