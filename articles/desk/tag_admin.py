@@ -11,6 +11,7 @@ of every article carrying the tag (newsroom/public_content.py).
 """
 
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from taggit.admin import TagAdmin as TaggitTagAdmin
 from taggit.models import Tag
@@ -33,9 +34,18 @@ class TagAdmin(PublicContentAdmin, TaggitTagAdmin):
             request
         )
 
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not self.has_change_permission(request):
+            actions.pop("render_tag_form", None)  # taggit's "Merge selected tags"
+        return actions
+
     def merge_tags_view(self, request):
-        """taggit's merge moves the selected tags' links to one tag: their
-        articles are reindexed once it commits."""
+        """taggit's merge, for those who may change tags (taggit asks only for
+        a staff login): it moves the selected tags' links to one tag, and
+        their articles are reindexed once it commits."""
+        if not self.has_change_permission(request):
+            raise PermissionDenied
         if request.method != "POST":
             return super().merge_tags_view(request)
         selected = request.session.get("selected_tag_ids", "").split(",")

@@ -243,3 +243,22 @@ def test_deleting_tags_with_the_changelist_action_reindexes_after_the_delete(
     assert response.status_code == 302
     assert not Tag.objects.exists()
     assert not found("氫能源")
+
+
+def test_only_who_may_change_tags_may_merge_them(article, writer_client):
+    tag = Tag.objects.get(name="氫能源")
+    other = Tag.objects.create(name="氫能")
+    changelist = reverse("admin:taggit_tag_changelist")
+    assert "render_tag_form" not in writer_client.get(changelist).content.decode()
+    writer_client.post(
+        changelist,
+        {"action": "render_tag_form", "_selected_action": [tag.pk, other.pk]},
+    )
+    session = writer_client.session
+    session["selected_tag_ids"] = f"{tag.pk},{other.pk}"
+    session.save()
+    merge = reverse("admin:taggit_tag_merge_tags")
+    assert writer_client.get(merge).status_code == 403
+    assert writer_client.post(merge, {"new_tag_name": "綠色能源"}).status_code == 403
+    assert list(article.tags.names()) == ["氫能源"]
+    assert not Tag.objects.filter(name="綠色能源").exists()
