@@ -1,8 +1,8 @@
 """The one writer of article content: ``save_article`` and ``create_drafts``.
 
-``save_article``: the admin's form, a revision restored, the quick actions,
-seed_demo and any command or future API call it, as status changes go
-through articles/workflow.py. In one transaction it saves the row, the
+``save_article``: the admin's form, a revision restored, seed_demo and any
+command or future API call it, as status changes (the quick actions among
+them) go through articles/workflow.py. In one transaction it saves the row, the
 caller's related rows (tags, companies, bylines, corrections), a default
 byline for a new article, the companies of the tickers in the copy and a
 revision; it checks the edit against the workflow (``content_edited``: a
