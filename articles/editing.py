@@ -1,27 +1,39 @@
-"""The one way an article's content changes: ``save_article``.
+"""The one writer of article content: ``save_article`` and ``create_drafts``.
 
-The admin's form, a revision restored and any command or future API call it,
-as status changes go through articles/workflow.py. In one transaction it
-saves the row, the caller's related rows (tags, companies, bylines,
-corrections), a default byline for a new article, the companies of the
-tickers in the copy and a revision; it checks the edit against the workflow
-(``content_edited``: a scheduled article edited by someone who may not
-publish goes back to review) and applies a status change the form asked for.
-At the commit the article is reindexed, its renditions made and the page
-cache told (articles/changes.py). ``Article.save()`` writes the row only.
+``save_article``: the admin's form, a revision restored, seed_demo and any
+command or future API call it, as status changes (the quick actions among
+them) go through articles/workflow.py. In one transaction it saves the row, the
+caller's related rows (tags, companies, bylines, corrections), a default
+byline for a new article, the companies of the tickers in the copy and a
+revision; it checks the edit against the workflow (``content_edited``: a
+scheduled article edited by someone who may not publish goes back to review)
+and applies a status change the form asked for. At the commit the article is
+reindexed, its renditions made and the page cache told (articles/changes.py).
+
+``create_drafts``: new drafts in bulk (the importer), each table's rows with
+one INSERT in the caller's transaction: the articles, their bylines, tag and
+company links, the caller's own rows (an ``ImportRecord``), first revisions
+and search documents. It never touches status.
+
+``Article.save()`` writes the row only.
 """
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from django.db import transaction
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
 from django.db.models import Min
 from django.utils.translation import gettext as _
+from taggit.models import TaggedItem
+
+from companies.models import Company
 
 from . import changes, company_links, revisions, workflow
 from .models import Article, ArticleAuthor, Author, Revision, Transition
+from .search.indexing import document_from
 
 
 @dataclass(frozen=True)
@@ -87,6 +99,104 @@ def restore_revision(article: Article, revision: Revision, *, by) -> Edit:
         related=functools.partial(revisions.restore_relations, article, revision.data),
         revision_note=_("Restored from version %d") % revision.version,
     )
+
+
+@dataclass
+class NewDraft:
+    """A new article for ``create_drafts`` and what goes in with it.
+
+    ``companies`` are the caller's to find (the importer looks the tickers up
+    once per file), each with its tickers prefetched: the search document
+    names them. ``rows``: the caller's own rows of the article, made with
+    ``article=`` the unsaved article (the importer's ``ImportRecord``).
+    """
+
+    article: Article  # unsaved, a draft without an image
+    authors: Sequence[Author] = ()  # saved, in byline order
+    tags: Sequence[tuple[int, str]] = ()  # (tag id, tag name), in the order typed
+    companies: Sequence[Company] = ()  # saved
+    rows: Sequence[models.Model] = ()
+
+
+def create_drafts(drafts: Sequence[NewDraft], *, by, note: str = "") -> list[Article]:
+    """Insert these new drafts, created by ``by``, each table's rows in one go.
+
+    In one transaction (a savepoint of the caller's): the articles, their
+    derived columns set as ``Article.save()`` would, bylines, tag links,
+    company links, the callers' rows, first revisions (``note``) and search
+    documents, so the index is current when the caller commits. Status is
+    never touched: drafts stay drafts, so the page cache is not told.
+    Returns the articles, with their keys, in the drafts' order.
+    """
+    new = [draft.article for draft in drafts]
+    if any(a.pk is not None or a.status != Article.Status.DRAFT for a in new):
+        raise ValueError("create_drafts inserts new drafts only.")
+    if any(article.hero_image for article in new):
+        # bulk_create skips Article.save(), which stores an upload.
+        raise ValueError("create_drafts writes no image: add it with an edit.")
+    for article in new:
+        article.created_by = article.updated_by = by
+        article.derive_columns()
+    with transaction.atomic():
+        articles = Article.objects.bulk_create(new)  # sets their keys
+        _insert_related(drafts, articles, by=by, note=note)
+    return articles
+
+
+def _insert_related(drafts, articles, *, by, note) -> None:
+    """The drafts' rows in other tables, each table's in one INSERT, and
+    their search documents."""
+    article_type = ContentType.objects.get_for_model(Article).pk  # cached
+    through = Article.companies.through
+    bylines, tagged, links, firsts, documents = [], [], [], [], []
+    own_rows: dict[type[models.Model], list[models.Model]] = {}
+    for draft, article in zip(drafts, articles, strict=True):
+        authors = list(dict.fromkeys(draft.authors))
+        tags = list(dict.fromkeys(draft.tags))
+        companies = sorted(
+            {company.pk: company for company in draft.companies}.values(),
+            key=lambda company: (company.name, company.pk),
+        )
+        bylines += [
+            ArticleAuthor(article=article, author=author, position=position)
+            for position, author in enumerate(authors)
+        ]
+        tagged += [
+            TaggedItem(
+                tag_id=tag_id, content_type_id=article_type, object_id=article.pk
+            )
+            for tag_id, _name in tags
+        ]
+        links += [through(article_id=article.pk, company_id=c.pk) for c in companies]
+        for row in draft.rows:
+            own_rows.setdefault(type(row), []).append(row)
+        tag_names = [name for _id, name in tags]  # as the links go in
+        data = revisions.snapshot_from(
+            article,
+            tags=tag_names,
+            companies=[(company.pk, company.name) for company in companies],
+            authors=[(author.pk, author.name) for author in authors],
+        )
+        firsts.append(
+            revisions.record_revision(
+                article, by=by, note=note, data=data, first=True, save=False
+            )
+        )
+        documents.append(
+            document_from(
+                article,
+                companies=companies,
+                authors=[author.name for author in authors],
+                tags=tag_names,
+            )
+        )
+    ArticleAuthor.objects.bulk_create(bylines)
+    TaggedItem.objects.bulk_create(tagged)
+    through.objects.bulk_create(links)
+    for model, rows in own_rows.items():
+        model._default_manager.bulk_create(rows)
+    Revision.objects.bulk_create(firsts)
+    changes.drafts_created(documents)
 
 
 def next_publication() -> datetime | None:

@@ -11,6 +11,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from newsroom import public_content
 from newsroom.chinese import to_simplified, to_traditional
 from newsroom.public_admin import PublicContentAdmin
 
@@ -244,3 +245,9 @@ class TickerAdmin(PublicContentAdmin):
     list_filter = ["exchange"]
     search_fields = ["symbol", "company__name", "company__name_en"]
     autocomplete_fields = ["company"]
+
+    def save_model(self, request, obj, form, change):
+        if change and "company" in form.changed_data:
+            # Before the save: the articles of the company it leaves.
+            public_content.changed(obj)
+        super().save_model(request, obj, form, change)

@@ -4,8 +4,10 @@ One row per ticker (exchange, symbol, name_zh_hant, name_en, aliases split
 on ``|``); rows naming the same company (same Traditional name, or same
 English name when given) become one company with several tickers. Every row
 is checked before anything is written, so a file with errors imports nothing
-unless the caller chooses to skip the bad rows. ``manage.py load_companies``
-is the thin command around this module.
+unless the caller chooses to skip the bad rows. The companies written are
+told to ``newsroom.public_content.changed`` (the page cache, and the search
+index of the articles naming them). ``manage.py load_companies`` is the thin
+command around this module.
 """
 
 import csv
@@ -15,6 +17,7 @@ from dataclasses import dataclass, field
 from django.db import transaction
 from django.db.models import Q
 
+from newsroom import public_content
 from newsroom.progress import silent
 
 from .models import Company, Ticker
@@ -244,16 +247,22 @@ def load(data: bytes, *, skip_bad_rows=False, dry_run=False, progress=silent) ->
         result.errors = sorted(errors, key=lambda e: e.line)
         if errors and not skip_bad_rows:
             return result
+        written = []
         with progress("Loading companies", total=len(plans), unit="companies") as stage:
             for p in plans:
-                _apply(p, result)
+                if (company := _apply(p, result)) is not None:
+                    written.append(company)
                 stage.advance()
+        if written:  # their pages, and the articles naming them in search
+            public_content.changed(*written)
         if dry_run:
             transaction.set_rollback(True)
     return result
 
 
-def _apply(p: _Plan, result: Result) -> None:
+def _apply(p: _Plan, result: Result) -> Company | None:
+    """Create or update the plan's company and add its new tickers; the
+    company if anything of it was written."""
     names = list(dict.fromkeys(r.name for r in p.rows))
     names_en = list(dict.fromkeys(r.name_en for r in p.rows if r.name_en))
     company = p.company
@@ -289,3 +298,5 @@ def _apply(p: _Plan, result: Result) -> None:
                 company=company, exchange=r.ticker.exchange, symbol=r.ticker.symbol
             )
             result.tickers_created += 1
+            changed = True
+    return company if changed else None

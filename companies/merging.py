@@ -1,5 +1,8 @@
 """Merging duplicate companies: one place for the admin action, shell and tests.
 
+The merged company is told to ``newsroom.public_content.changed`` (the page
+cache, and the search index of its articles, the others' among them).
+
 companies/ never imports articles/: the article links are moved through the
 reverse many-to-many relation Article.companies declares on Company
 (``related_name="articles"``), and editors' removed links through the reverse
@@ -10,7 +13,7 @@ import logging
 
 from django.db import transaction
 
-from newsroom import pagecache
+from newsroom import public_content
 
 from .models import Company, Ticker
 
@@ -100,9 +103,10 @@ def merge_companies(keep: Company, others, *, by=None) -> Company:
             if not getattr(keep, field) and getattr(other, field):
                 setattr(keep, field, getattr(other, field))
     keep.save()
+    # Every article of the others is now keep's: reindexed with its names.
+    public_content.changed(keep)
     # Deleting cascades the others' old links; the new ones are already in place.
     Company.objects.filter(pk__in=other_ids).delete()
-    pagecache.changed()
     logger.info(
         "%s merged %s into %s (%d article links moved)",
         by or "someone",

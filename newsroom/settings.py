@@ -454,6 +454,11 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200, unit="messages")
 # the newsletter's alerts to publishing.
 ARTICLE_TRANSITION_HOOKS = ["newsletter.alerts.article_transitioned"]
 
+# Called with the objects when a company, ticker, author or tag is saved or
+# about to be deleted (newsroom/public_content.py): articles naming them are
+# reindexed at the commit. newsroom/ and companies/ must not import articles/.
+PUBLIC_CONTENT_HOOKS = ["articles.search.indexing.reindex_articles_naming"]
+
 # Background work (django-tasks): run at once in development and tests; the
 # database backend (a worker: `manage.py db_worker`) when TASKS_BACKEND=database.
 TASKS = {

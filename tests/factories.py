@@ -67,7 +67,7 @@ def make_article(*, status=Article.Status.DRAFT, publish_at=None, authors=(), **
     for position, author in enumerate(authors):
         ArticleAuthor.objects.create(article=article, author=author, position=position)
     # What the edit service does at the commit (reindex, renditions, the page
-    # cache): factories write rows directly, as the importer does.
+    # cache): factories write rows directly, around the service.
     changes.article_written(article, public=True)
     return article
 

@@ -172,3 +172,58 @@ def test_chinese_folding_is_defined_once_beside_the_conversion():
         (name, "newsroom/chinese.py")
         for name in ("fold", "fold_table", "to_simplified", "convert")
     }
+
+
+# --- no model signals carry business logic --------------------------------------
+
+
+def _project_receivers() -> list[tuple[str, str, str]]:
+    """(signal, sender, receiver) for each receiver the project's code connects
+    to a model signal of articles' content: articles, companies, tickers,
+    authors, tags, bylines and the links (any sender counts too)."""
+    import weakref
+
+    from django.db.models import signals
+    from django.dispatch.dispatcher import NONE_ID
+    from taggit.models import Tag
+
+    from articles.models import Article, ArticleAuthor, Author
+    from companies.models import Company, Ticker
+
+    models = [Article, ArticleAuthor, Author, Company, Ticker, Tag]
+    models += [Article.tags.through, Article.companies.through]
+    senders = {id(model): model.__name__ for model in models} | {NONE_ID: "any"}
+    found = []
+    for name in ("pre_save", "post_save", "pre_delete", "post_delete", "m2m_changed"):
+        for (_key, sender), receiver, _async in getattr(signals, name).receivers:
+            if isinstance(receiver, weakref.ReferenceType):
+                receiver = receiver()
+            module = getattr(receiver, "__module__", "") or ""
+            if sender in senders and module.split(".")[0] in PACKAGES:
+                found.append((name, senders[sender], f"{module}.{receiver.__name__}"))
+    return found
+
+
+@pytest.mark.django_db
+def test_no_model_signal_receivers_on_content(client):
+    # Every admin, view and command module is loaded: admin autodiscovery
+    # ran at setup, and a request loads the URLconf and its views.
+    client.get("/")
+    assert _project_receivers() == []
+
+
+def test_the_receiver_check_sees_a_project_receiver():
+    from django.db.models.signals import post_delete
+
+    from companies.models import Company
+
+    def reindex(sender, **kwargs):
+        pass
+
+    reindex.__module__ = "companies.search"
+    post_delete.connect(reindex, sender=Company, weak=False)
+    try:
+        found = ("post_delete", "Company", "companies.search.reindex")
+        assert found in _project_receivers()
+    finally:
+        post_delete.disconnect(reindex, sender=Company)

@@ -8,6 +8,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import Group, Permission
 from django.core.cache import caches
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -16,6 +17,7 @@ from django.utils import timezone
 
 from articles import editing, preview, workflow
 from articles.models import Article, Correction
+from articles.roles import ensure_groups
 from newsroom import editions, pagecache
 from tests.articles.test_workflow import admin_post_data
 from tests.factories import (
@@ -342,6 +344,7 @@ def test_a_scheduled_article_appears_at_its_minute(client, desk, monkeypatch):
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_edit_shows_on_the_next_request(client):
     """With real commits: the generation is dropped again at the commit."""
+    ensure_groups(Group, Permission)  # a transactional test starts flushed
     editor = make_editor()
     article = make_live_article(headline="舊標題")
     warm(client, article.get_absolute_url(), "/")

@@ -11,11 +11,6 @@ from django.db.models import Q
 from django.db.models.expressions import RawSQL
 
 from .. import search
-from ..search.indexing import connect_receivers
-
-# The admin is loaded in every process (autodiscovery), so renames of
-# companies, tickers, authors and tags reach the index from any path.
-connect_receivers()
 
 
 class SearchIndexAdminMixin:

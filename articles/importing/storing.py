@@ -4,51 +4,47 @@
 ``import_text`` return ``FileReport``s. Each article is saved with its byline,
 tags, company links, first revision and an ``ImportRecord`` (source file, raw
 text, dropped lines, warnings, unknown tickers), all or nothing. A file that
-cannot be read or holds no article writes nothing. Drafts only: status is
-never touched here (articles/workflow.py owns it).
+cannot be read or holds no article writes nothing.
+
+This module decides what to write; the edit service writes it
+(``editing.create_drafts``, the one writer of article content): the importer
+hands it each new article as a ``NewDraft`` with its authors, tags, companies
+and ``ImportRecord``, and the service inserts the articles, bylines, links,
+records, first revisions and search documents, drafts only (status is
+articles/workflow.py's).
 
 Transactions: articles are saved in batches of ``BATCH_SIZE``, one transaction
-(one commit) per batch, and each table's rows of the batch go in with one
-``bulk_create`` (articles first: SQLite and PostgreSQL return their primary
-keys): an INSERT and a savepoint per row cost more in Django than parsing,
-sanitising and search analysis together. ``bulk_create`` skips
-``Article.save()``, so the importer sets the derived columns itself
-(``Article.derive_columns``) and writes the batch's search documents in the
-same transaction, so the index is current when the batch commits. If the bulk
-insert fails, the batch is written again with a savepoint per article: an
-article that fails rolls back alone and is reported; the others go on. An
+(one commit) per batch, and the edit service puts each table's rows of the
+batch in with one ``bulk_create``: an INSERT and a savepoint per row cost
+more in Django than parsing, sanitising and search analysis together. If the
+bulk insert fails, the batch is written again with a savepoint per article:
+an article that fails rolls back alone and is reported; the others go on. An
 article is reported as created only once its batch has committed; if the
 commit fails, every article of the batch is reported as an error (none of them
 was written), so a report never claims an article the database lacks. A batch
 holds SQLite's write lock until it commits (a fraction of a second).
 
 For speed, what a file's articles share is looked up once per file: existing
-fingerprints, authors by name, companies by ticker and tags by name; the first
-revision's snapshot is built from what was just written, not read back.
+fingerprints, authors by name, companies by ticker and tags by name.
 """
 
 import hashlib
-import logging
 import unicodedata
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import DatabaseError, IntegrityError, transaction
 from django.db.models import Prefetch, Q, prefetch_related_objects
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from companies.models import Company, Ticker
 from companies.tickers import TickerSymbol, parse_ticker
 
-from .. import workflow
-from ..models import Article, ArticleAuthor, Author, ImportRecord, Revision
-from ..revisions import record_revision, snapshot_from
-from ..search.backends import Document
-from ..search.indexing import document_from, index_articles, write_documents
+from .. import editing, workflow
+from ..models import Article, Author, ImportRecord
 from ..tagging import fold_tag, spelling_pattern
 from . import decoding
 from .parsing import ParsedArticle, ParsedFile, ParseLimitError, parse_text
@@ -60,8 +56,6 @@ SKIPPED_NAMES = {".DS_Store", "Thumbs.db", "desktop.ini"}
 CHUNK = 500
 # Articles per transaction (one commit, so one fsync on SQLite, per batch).
 BATCH_SIZE = 100
-
-logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -265,7 +259,7 @@ class _Importer:
                     result.error = _("Could not be saved: %(error)s") % {"error": error}
 
     def _transaction(self, write) -> None:
-        """``write(new_authors)`` and the search documents, in one transaction.
+        """``write(new_authors)`` in one transaction.
 
         Only once it has committed are the articles reported as created and
         the authors it created remembered for the next batches.
@@ -273,12 +267,11 @@ class _Importer:
         new_authors: dict[str, Author] = {}
         with transaction.atomic():
             saved = write(new_authors)
-            _index([document for _result, document in saved])
         self.authors.update(new_authors)
-        for result, document in saved:
-            result.article_id = document.article_id
+        for result, article in saved:
+            result.article_id = article.pk
 
-    def _write_each(self, batch, new_authors) -> list[tuple[ArticleResult, Document]]:
+    def _write_each(self, batch, new_authors) -> list[tuple[ArticleResult, Article]]:
         """``_write`` one article at a time, each in a savepoint of its own."""
         saved = []
         for item in batch:
@@ -328,81 +321,15 @@ class _Importer:
             lines=_split_lines(parsed) if self.options.dry_run else [],
         )
 
-    def _write(self, items, new_authors) -> list[tuple[ArticleResult, Document]]:
-        """Insert these articles and what goes with them, each table in one go.
+    def _write(self, items, new_authors) -> list[tuple[ArticleResult, Article]]:
+        """These articles as new drafts, through the edit service; returns
+        each article's result and saved article."""
+        drafts = [self._draft(*item, new_authors) for item in items]
+        articles = editing.create_drafts(drafts, by=self.options.user, note=self.note)
+        return [(result, a) for (*_, result), a in zip(items, articles, strict=True)]
 
-        ``bulk_create`` skips ``Article.save()``: the article's derived
-        columns are set here (``derive_columns``), it has no earlier version
-        to check, and its search document is written by the caller in the
-        same transaction instead of the reindex the edit service schedules. Returns
-        each article's result and search document (analysed here, from what
-        was just written, so nothing is read back).
-        """
-        user = self.options.user
-        articles = [self._article(parsed, result) for parsed, _print, result in items]
-        Article.objects.bulk_create(articles)  # sets the pks (SQLite, PostgreSQL)
-        through = Article.companies.through
-        bylines, tagged, links, records, revisions, saved = [], [], [], [], [], []
-        for article, (parsed, print_, result) in zip(articles, items, strict=True):
-            authors = self._byline(result.authors, new_authors)
-            bylines += [
-                ArticleAuthor(article=article, author=author, position=position)
-                for position, author in enumerate(authors)
-            ]
-            tags = dict.fromkeys(self.tags[fold_tag(tag)] for tag in result.tags)
-            tagged += [
-                TaggedItem(
-                    tag_id=tag_id,
-                    content_type_id=_article_type_id(),
-                    object_id=article.pk,
-                )
-                for tag_id, _name in tags
-            ]
-            companies, result.unknown_tickers = self._companies(parsed)
-            links += [
-                through(article_id=article.pk, company_id=company.pk)
-                for company in companies
-            ]
-            records.append(
-                ImportRecord(
-                    article=article,
-                    source_name=self.report.name[:500],
-                    raw_text=parsed.raw_text,
-                    fingerprint=print_,
-                    dropped_lines=[d.as_json() for d in parsed.dropped],
-                    warnings=[warning_message(code) for code in result.warnings],
-                    unknown_tickers=result.unknown_tickers,
-                    imported_by=user,
-                )
-            )
-            tag_names = [name for _id, name in tags]  # as the links go in
-            data = snapshot_from(
-                article,
-                tags=tag_names,
-                companies=[(company.pk, company.name) for company in companies],
-                authors=[(author.pk, author.name) for author in authors],
-            )
-            revisions.append(
-                record_revision(
-                    article, by=user, note=self.note, data=data, first=True, save=False
-                )
-            )
-            document = document_from(
-                article,
-                companies=companies,
-                authors=[author.name for author in authors],
-                tags=tag_names,
-            )
-            saved.append((result, document))
-        ArticleAuthor.objects.bulk_create(bylines)
-        TaggedItem.objects.bulk_create(tagged)
-        through.objects.bulk_create(links)
-        ImportRecord.objects.bulk_create(records)
-        Revision.objects.bulk_create(revisions)
-        return saved
-
-    def _article(self, parsed: ParsedArticle, result: ArticleResult) -> Article:
-        user = self.options.user
+    def _draft(self, parsed, print_, result, new_authors) -> editing.NewDraft:
+        """The draft of one article, with what goes with it."""
         article = Article(
             kind=result.kind,
             headline=result.headline,
@@ -412,11 +339,25 @@ class _Importer:
             body=parsed.body_html,
             source=result.source,
             script=result.script or Article.Script.HANT,
-            created_by=user,
-            updated_by=user,
         )
-        article.derive_columns()
-        return article
+        companies, result.unknown_tickers = self._companies(parsed)
+        record = ImportRecord(
+            article=article,
+            source_name=self.report.name[:500],
+            raw_text=parsed.raw_text,
+            fingerprint=print_,
+            dropped_lines=[d.as_json() for d in parsed.dropped],
+            warnings=[warning_message(code) for code in result.warnings],
+            unknown_tickers=result.unknown_tickers,
+            imported_by=self.options.user,
+        )
+        return editing.NewDraft(
+            article,
+            authors=self._byline(result.authors, new_authors),
+            tags=[self.tags[fold_tag(tag)] for tag in result.tags],
+            companies=companies,
+            rows=[record],
+        )
 
     def _byline(self, names: list[str], new_authors: dict[str, Author]) -> list:
         """The authors of these names, in order, creating those that are new."""
@@ -431,7 +372,7 @@ class _Importer:
         return authors
 
     def _companies(self, parsed: ParsedArticle) -> tuple[list[Company], list[str]]:
-        """The companies of the article's tickers in name order, and unknown tickers.
+        """The companies of the article's tickers, and the unknown tickers.
 
         What link_companies_from_tickers does for a new article (there are no
         removed links yet), with the companies looked up once per file; ticker
@@ -444,7 +385,7 @@ class _Importer:
                 unknown.append(text)
             else:
                 companies.setdefault(company.pk, company)
-        return sorted(companies.values(), key=lambda c: (c.name, c.pk)), unknown
+        return list(companies.values()), unknown
 
 
 _ROLE_NAMES = {"dropped": "junk", "marker": "meta", "tags": "meta", "tickers": "meta",
@@ -461,28 +402,6 @@ def _split_lines(parsed: ParsedArticle) -> list[tuple[str, float, str, str]]:
         role = _ROLE_NAMES.get(piece.role, piece.role or "junk")
         lines.append((role, piece.confidence, piece.reason, text))
     return lines
-
-
-def _index(documents: list[Document]) -> None:
-    """Write a batch's search documents in its transaction, in one go.
-
-    Articles written with ``bulk_create`` scheduled no reindex of their own.
-    If writing fails the articles stay: they are reindexed from the database
-    after the commit, where a failure is logged, as ``Article.save()`` would.
-    """
-    if not documents:
-        return
-    try:
-        with transaction.atomic():
-            write_documents(documents)
-    except Exception:
-        logger.exception("Indexing imported articles failed; retrying at commit.")
-        ids = [document.article_id for document in documents]
-        transaction.on_commit(partial(index_articles, ids), robust=True)
-
-
-def _article_type_id() -> int:
-    return ContentType.objects.get_for_model(Article).pk  # cached by Django
 
 
 def _tag_ids(names: set[str]) -> dict[str, tuple[int, str]]:

@@ -1,13 +1,14 @@
 """What of an article goes into the index, and keeping the index current.
 
-The edit service and the workflow (through articles/changes.py) call
-``index_article`` once their transaction commits, so every edit (admin,
-restore, workflow, commands) keeps the index current, with the tags,
-companies and byline saved in the same transaction;
-the bulk writers (the importer, generate_fake_content) write their batches'
-documents themselves.
-Renaming a company, ticker, author or tag reindexes its articles through the
-receivers below; ``manage.py rebuild_search_index`` redoes everything.
+articles/changes.py keeps it current for the two writers of articles, the
+edit service and the workflow: ``index_article`` once their transaction
+commits, with the tags, companies and byline saved in it; new drafts in bulk
+(``editing.create_drafts``, the importer's path) have their documents
+written in their own transaction (``write_documents``), as
+generate_fake_content does. Saving or deleting a company, ticker, author or
+tag reindexes the articles naming it (``reindex_articles_naming``, the hook
+newsroom.public_content.changed calls). ``manage.py rebuild_search_index``
+redoes everything.
 """
 
 from collections.abc import Iterable, Iterator
@@ -128,68 +129,52 @@ def rebuild(*, after: int = 0) -> int:
     return sum(count for count, _last in rebuild_batches(after=after))
 
 
-# --- renames --------------------------------------------------------------------
+# --- names ----------------------------------------------------------------------
 # A company, ticker, author or tag is part of the indexed text of every article
-# it is attached to. companies/ must not import articles/, so the receivers
-# live here; they only schedule work for after the commit.
+# it is attached to. Whatever changes one calls newsroom.public_content.changed,
+# whose hook (settings.PUBLIC_CONTENT_HOOKS) this is: companies/ and newsroom/
+# must not import articles/.
 
 
-def _reindex_later(article_ids) -> None:
-    ids = list(article_ids)
-    if ids:
-        transaction.on_commit(partial(index_articles, ids), robust=True)
-
-
-# A company, author or tag just created is attached to no article yet: nothing
-# to reindex (the importer creates authors and tags by the hundred).
-
-
-def company_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("created"):
-        return
-    _reindex_later(instance.articles.values_list("pk", flat=True))
-
-
-def ticker_changed(sender, instance, **kwargs) -> None:
-    # Even a new ticker counts: its company's articles are indexed with it.
-    _reindex_later(
-        instance.company.articles.values_list("pk", flat=True)
-        if instance.company_id
-        else []
-    )
-
-
-def author_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("created"):
-        return
-    _reindex_later(instance.bylines.values_list("article_id", flat=True))
-
-
-def tag_changed(sender, instance, **kwargs) -> None:
-    if kwargs.get("created"):
-        return
-    from articles.models import Article
-
-    _reindex_later(
-        Article.objects.filter(tags__pk=instance.pk).values_list("pk", flat=True)
-    )
-
-
-def connect_receivers() -> None:
-    """Reindex the articles of a company, ticker, author or tag when it changes."""
-    from django.db.models.signals import post_save, pre_delete
+def _naming_lookups() -> dict:
+    """Model → the Article lookup that reaches it."""
     from taggit.models import Tag
 
     from articles.models import Author
     from companies.models import Company
 
-    for model, receiver in (
-        (Company, company_changed),
-        (Ticker, ticker_changed),
-        (Author, author_changed),
-        (Tag, tag_changed),
-    ):
-        uid = f"articles.search.{model.__name__}"
-        post_save.connect(receiver, sender=model, dispatch_uid=uid + ".save")
-        # Before the delete: afterwards the links to the articles are gone.
-        pre_delete.connect(receiver, sender=model, dispatch_uid=uid + ".delete")
+    return {
+        Company: "companies",
+        Ticker: "companies__tickers",
+        Author: "bylines__author",
+        Tag: "tags",
+    }
+
+
+def articles_naming(objects) -> set[int]:
+    """The ids of the articles whose documents name any of these companies,
+    tickers, authors or tags, as the database links them now."""
+    from articles.models import Article
+
+    lookups = _naming_lookups()
+    pks: dict[str, set] = {}
+    for obj in objects:
+        lookup = lookups.get(type(obj))
+        if lookup is not None and obj.pk is not None:  # others name no article
+            pks.setdefault(lookup, set()).add(obj.pk)
+    found: set[int] = set()
+    for lookup, keys in pks.items():
+        keys = sorted(keys)
+        for start in range(0, len(keys), BATCH_SIZE):
+            chunk = keys[start : start + BATCH_SIZE]
+            articles = Article.objects.filter(**{f"{lookup}__in": chunk})
+            found.update(articles.values_list("pk", flat=True))
+    return found
+
+
+def reindex_articles_naming(objects) -> None:
+    """Reindex, once the current transaction commits, the articles naming
+    these objects now: call it after a save, before a delete."""
+    ids = sorted(articles_naming(objects))
+    if ids:
+        transaction.on_commit(partial(index_articles, ids), robust=True)

@@ -4,11 +4,12 @@ goes with it; what follows the commit; ``Article.save()`` writes its row only.""
 from datetime import timedelta
 
 import pytest
-from django.db import transaction
+from django.db import connection, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import changes, editing, workflow
-from articles.models import Article, Revision, SearchDocument
+from articles import changes, editing, revisions, search, workflow
+from articles.models import Article, ImportRecord, Revision, SearchDocument
 from tests.factories import make_article, make_author, make_company, make_editor
 
 pytestmark = pytest.mark.django_db
@@ -104,3 +105,105 @@ def test_drafts_do_not_tell_the_page_cache(editor, monkeypatch):
     with transaction.atomic():
         editing.save_article(live, by=editor)
     assert told == [True]
+
+
+# --- create_drafts: new drafts in bulk (the importer) ----------------------------
+
+
+def _tag(name):
+    from taggit.models import Tag
+
+    tag = Tag.objects.create(name=name)
+    return tag.pk, tag.name
+
+
+def test_create_drafts_writes_the_drafts_and_what_goes_with_them(editor):
+    company = make_company("0700.HK", name="騰訊控股")
+    first, second = make_author(name="甲"), make_author(name="乙")
+    hk, results = _tag("港股"), _tag("業績")
+    article = Article(headline="騰訊業績", body="<p>回購<script>x</script></p>")
+    record = ImportRecord(article=article, source_name="a.txt", fingerprint="f1")
+    [saved] = editing.create_drafts(
+        [
+            editing.NewDraft(
+                article,
+                authors=[second, first, second],
+                tags=[results, hk, results],
+                companies=[company, company],
+                rows=[record],
+            )
+        ],
+        by=editor,
+        note="從檔案匯入",
+    )
+    saved = Article.objects.get(pk=saved.pk)
+    assert saved.status == Article.Status.DRAFT and saved.publish_at is None
+    assert saved.created_by == editor and saved.updated_by == editor
+    assert saved.body == "<p>回購</p>" and saved.body_text == "回購"
+    assert saved.byline_authors == [second, first]
+    assert list(saved.tags.names()) == ["業績", "港股"]
+    assert list(saved.companies.all()) == [company]
+    assert ImportRecord.objects.get().article == saved
+    revision = saved.revisions.get()
+    assert (revision.note, revision.created_by) == ("從檔案匯入", editor)
+    assert revision.data == revisions.snapshot(saved)
+    # The index is written in the transaction, no on-commit callback needed.
+    found = search.search("乙 0700.HK 港股", Article.objects.all())
+    assert [a.pk for a in found[:5]] == [saved.pk]
+
+
+def test_create_drafts_inserts_each_table_once_whatever_the_number(editor):
+    author = make_author()
+    tag = _tag("港股")
+
+    def batch(count):
+        drafts = [
+            editing.NewDraft(
+                Article(headline=f"第{n}篇", body="<p>內文</p>"),
+                authors=[author],
+                tags=[tag],
+            )
+            for n in range(count)
+        ]
+        with CaptureQueriesContext(connection) as queries:
+            editing.create_drafts(drafts, by=editor)
+        return len(queries)
+
+    assert batch(2) == batch(40)
+
+
+def test_create_drafts_refuses_anything_but_new_drafts(editor):
+    existing = make_article()
+    for article in (
+        existing,
+        Article(headline="已發布", status=Article.Status.PUBLISHED),
+        Article(headline="有圖", hero_image="articles/x.jpg"),
+    ):
+        with pytest.raises(ValueError):
+            editing.create_drafts(
+                [editing.NewDraft(Article(headline="好的")), editing.NewDraft(article)],
+                by=editor,
+            )
+    assert list(Article.objects.all()) == [existing]
+
+
+def test_new_drafts_do_not_tell_the_page_cache(editor, monkeypatch):
+    told = []
+    monkeypatch.setattr(changes.pagecache, "changed", lambda: told.append(True))
+    editing.create_drafts([editing.NewDraft(Article(headline="稿"))], by=editor)
+    assert told == []
+
+
+def test_new_drafts_are_reindexed_at_the_commit_if_the_index_fails(
+    editor, monkeypatch, django_capture_on_commit_callbacks
+):
+    def broken(documents):
+        raise RuntimeError("index down")
+
+    monkeypatch.setattr(changes, "write_documents", broken)
+    with django_capture_on_commit_callbacks(execute=True):
+        [saved] = editing.create_drafts(
+            [editing.NewDraft(Article(headline="光伏新稿"))], by=editor
+        )
+        assert not SearchDocument.objects.filter(article=saved).exists()
+    assert SearchDocument.objects.filter(article=saved).exists()

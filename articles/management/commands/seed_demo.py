@@ -5,9 +5,12 @@ idempotent: everything is looked up by a stable key first (username, author
 slug, company slug or ticker, article headline) and only what is missing is
 created; existing rows, and existing users' passwords, are left alone.
 
-Article status and publish times are changed only through articles/workflow.py,
-as the desk would: a writer's copy is submitted for review and the editor
-publishes it; the editor publishes their own copy straight from draft.
+Articles are made the way the desk makes them: written and corrected through
+the edit service (articles/editing.py), with status and publish times changed
+only through articles/workflow.py: a writer's copy is submitted for review and
+the editor publishes it; the editor publishes their own copy straight from
+draft. The authors and companies it writes are told to
+newsroom.public_content.changed, as the admin's saves are.
 
 Passwords: with DEBUG on, the fixed demo passwords in articles.demo; with
 DEBUG off, a random password per login created, printed once at the end.
@@ -25,11 +28,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from articles import demo, workflow
+from articles import demo, editing, workflow
 from articles.models import Article, ArticleAuthor, Author, Correction
-from articles.revisions import record_revision
 from articles.roles import EDITORS, WRITERS
 from companies.models import Company, Ticker
+from newsroom import public_content
 
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 ADMIN_URL = "http://127.0.0.1:8000/admin/"
@@ -51,11 +54,14 @@ class Command(BaseCommand):
         self.created = Counter()
         self.present = Counter()
         self.now = timezone.now()
+        self.written = []  # authors and companies created or given a ticker
         try:
             with transaction.atomic():
                 users, logins = self._users()
                 authors = self._authors(users)
                 companies = self._companies()
+                if self.written:
+                    public_content.changed(*self.written)
                 self._articles(users, authors, companies)
         except workflow.TransitionNotAllowed as error:
             raise CommandError(
@@ -116,6 +122,8 @@ class Command(BaseCommand):
                 slug=spec["slug"], defaults={"name": spec["name"], "bio": spec["bio"]}
             )
             self._count("authors", created)
+            if created:
+                self.written.append(author)
             user = users.get(profile_of.get(spec["slug"]))
             if (
                 user is not None
@@ -153,6 +161,7 @@ class Command(BaseCommand):
                     description=spec["description"],
                 )
                 self._count("companies", True)
+                self.written.append(company)
             else:
                 self._count("companies", False)
             for text in spec["tickers"]:
@@ -169,6 +178,8 @@ class Command(BaseCommand):
                 # Ticker.save() normalises the exchange code and the symbol.
                 Ticker.objects.create(company=company, exchange=exchange, symbol=symbol)
                 self._count("tickers", True)
+                if company not in self.written:
+                    self.written.append(company)
             companies[spec["slug"]] = company
         return companies
 
@@ -190,39 +201,49 @@ class Command(BaseCommand):
                     )
                 continue
             creator = users[spec["created_by"]]
-            article = Article.objects.create(
-                kind=spec["kind"],
-                headline=spec["headline"],
-                title_en=spec.get("title_en", ""),
-                dek=spec.get("dek", ""),
-                key_points=spec.get("key_points", []),
-                body=demo.body_html(spec["body"]),
-                source=spec.get("source", ""),
-                source_url=spec.get("source_url", ""),
-                created_by=creator,
-                updated_by=creator,
-            )
+            article = self._write(spec, creator, authors, companies)
+            self._count("articles", True)
+            self._move(article, spec, creator=creator, editor=editor)
+
+    def _write(self, spec, creator, authors, companies) -> Article:
+        """The draft, written by ``creator`` as in the admin's form."""
+        article = Article(
+            kind=spec["kind"],
+            headline=spec["headline"],
+            title_en=spec.get("title_en", ""),
+            dek=spec.get("dek", ""),
+            key_points=spec.get("key_points", []),
+            body=demo.body_html(spec["body"]),
+            source=spec.get("source", ""),
+            source_url=spec.get("source_url", ""),
+        )
+
+        def related():
             ArticleAuthor.objects.bulk_create(
                 ArticleAuthor(article=article, author=authors[slug], position=position)
                 for position, slug in enumerate(spec["authors"])
             )
             article.tags.add(*spec["tags"])
             article.companies.set([companies[slug] for slug in spec["companies"]])
-            record_revision(article, by=creator)
-            self._count("articles", True)
-            self._move(article, spec, creator=creator, editor=editor)
-            if spec.get("correction"):
-                Correction.objects.create(
-                    article=article,
-                    corrected_at=min(article.publish_at + timedelta(hours=2), self.now),
-                    wrong=spec["correction"]["wrong"],
-                    right=spec["correction"]["right"],
-                    created_by=editor,
-                )
-                self._count("corrections", True)
+
+        editing.save_article(article, by=creator, related=related)
+        return article
+
+    def _correct(self, article, spec, *, editor):
+        """The demo's correction, added by the editor as in the admin's form."""
+        correction = Correction(
+            article=article,
+            corrected_at=min(article.publish_at + timedelta(hours=2), self.now),
+            wrong=spec["correction"]["wrong"],
+            right=spec["correction"]["right"],
+            created_by=editor,
+        )
+        editing.save_article(article, by=editor, related=correction.save)
+        self._count("corrections", True)
 
     def _move(self, article, spec, *, creator, editor):
-        """Take a new draft to its demo state through the workflow."""
+        """Take a new draft to its demo state through the workflow (and the
+        edit service, for a correction)."""
         state = spec["state"]
         if state == "draft":
             return
@@ -239,8 +260,11 @@ class Command(BaseCommand):
             workflow.publish(article, by=editor, at=soon)
             return
         workflow.publish(article, by=editor, at=self._publish_time(*spec["when"]))
+        if spec.get("correction"):
+            self._correct(article, spec, editor=editor)
         # Made today, published days ago: unless the demo says it was edited
-        # later, its last change is its publication, so no "updated" line.
+        # later, its last change is its publication (or its correction, which
+        # says so itself), so no "updated" line.
         edited = spec.get("edited_after_hours")
         changed = article.publish_at + timedelta(hours=edited or 0)
         Article.objects.filter(pk=article.pk).update(updated_at=min(changed, self.now))

@@ -128,9 +128,9 @@ def test_options_fill_what_the_copy_does_not_say():
 
 
 def test_a_failing_article_does_not_stop_the_others(monkeypatch):
-    from articles.importing import storing
+    from articles import revisions
 
-    real = storing.record_revision
+    real = revisions.record_revision
 
     def fail_on_second(article, **kwargs):
         if article.headline.startswith("央行"):
@@ -139,7 +139,7 @@ def test_a_failing_article_does_not_stop_the_others(monkeypatch):
             raise DatabaseError("disk full")
         return real(article, **kwargs)
 
-    monkeypatch.setattr(storing, "record_revision", fail_on_second)
+    monkeypatch.setattr(revisions, "record_revision", fail_on_second)
     report = run(samples.WIRE_FEED)
     assert [r.error for r in report.articles] == ["", "Could not be saved: disk full"]
     assert report.failed
@@ -204,3 +204,27 @@ def test_a_copy_imported_meanwhile_elsewhere_costs_only_that_article(monkeypatch
     # The author made by the failed bulk attempt was rolled back with it.
     author = Author.objects.get(name="新記者")
     assert Article.objects.get(headline="新標題").byline_authors == [author]
+
+
+def test_imported_articles_are_written_by_the_edit_service(editor, monkeypatch):
+    from django.utils.translation import gettext
+
+    from articles import editing
+
+    calls = []
+    real = editing.create_drafts
+
+    def spy(drafts, **kwargs):
+        articles = real(drafts, **kwargs)
+        calls.append((kwargs, [article.pk for article in articles]))
+        return articles
+
+    monkeypatch.setattr(editing, "create_drafts", spy)
+    report = run(samples.CMS_EXPORT, name="export.txt", user=editor)
+    note = gettext("Imported from %(file)s") % {"file": "export.txt"}
+    assert [kwargs for kwargs, _pks in calls] == [{"by": editor, "note": note}]
+    written = [pk for _kwargs, pks in calls for pk in pks]
+    assert written == [result.article_id for result in report.created]
+    assert sorted(written) == sorted(Article.objects.values_list("pk", flat=True))
+    for revision in Revision.objects.all():
+        assert (revision.note, revision.created_by) == (note, editor)

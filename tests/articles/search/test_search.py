@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 
 from articles import editing, search, workflow
 from articles.models import Article, SearchDocument
+from newsroom import public_content
 from newsroom.edge import has_control_characters
 from tests.factories import (
     make_article,
@@ -349,10 +350,13 @@ def test_index_follows_saves_and_workflow(indexed):
 
 
 def test_renaming_a_company_reaches_the_index(newsroom, indexed):
+    # What every writer of names does (tests/articles/search/test_renames.py
+    # goes through each of them): save, then tell public_content.
     company = newsroom["unisound"]
     with indexed():
         company.name = "思必馳"
         company.save()
+        public_content.changed(company)
     assert found("思必驰") == ["雲知聲公布全年業績"]
 
 
