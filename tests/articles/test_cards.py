@@ -68,3 +68,46 @@ def test_cards_work_through_slices_and_count_as_pagination_uses_them():
     cards = Article.objects.live().with_cards()
     assert cards.count() == 3
     assert all(hasattr(card, "card_byline") for card in cards[1:3])
+
+
+@pytest.mark.parametrize("kind", ["brief", "feature"])
+def test_every_list_page_shows_a_cards_byline_and_tickers(client, kind):
+    """Each page that lists full cards reads them with ``with_cards``: a view
+    that forgot it would show cards without byline or tickers, silently."""
+    from datetime import timedelta
+    from zoneinfo import ZoneInfo
+
+    from django.urls import reverse
+    from django.utils import timezone
+
+    from articles.search import index_article
+
+    author = make_author(name="周慧琳")
+    company = make_company("0700.HK", name="騰訊控股", slug="tencent")
+    article = make_live_article(
+        kind=kind,
+        headline="騰訊季度業績勝預期",
+        authors=[author],
+        publish_at=timezone.now() - timedelta(hours=2),
+    )
+    article.companies.add(company)
+    article.tags.add("業績")
+    index_article(article.pk)
+    at = timezone.localtime(article.publish_at, ZoneInfo("Asia/Hong_Kong"))
+    lists = "articles:briefs" if kind == "brief" else "articles:features"
+    urls = [
+        "/",
+        reverse("articles:list"),
+        reverse(lists),
+        author.get_absolute_url(),
+        reverse("articles:tag", kwargs={"slug": article.tags.get().slug}),
+        reverse("articles:archive_month", kwargs={"year": at.year, "month": at.month}),
+        company.get_absolute_url(),
+        "/search/?q=季度業績",
+    ]
+    for url in urls:
+        html = client.get(url).content.decode()
+        # (Search results highlight the words found inside the headline.)
+        assert "騰訊季度業績勝預期" in html or url.startswith("/search/"), url
+        assert '<p class="card-byline">周慧琳</p>' in html, url
+        assert f'href="{company.get_absolute_url()}">騰訊控股 0700.HK</a>' in html, url
