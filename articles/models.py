@@ -139,7 +139,8 @@ def attach_cards(articles) -> None:
     ``card_byline`` (authors in byline order) and ``card_companies`` (by
     name, each with its tickers), as ``Link``s.
 
-    Two queries of plain rows for any number of articles. prefetch_related
+    Three queries of plain rows (bylines, company links, tickers) for any
+    number of articles. prefetch_related
     would build a queryset per article and a model instance per row, which on
     a list page costs more than all of the page's SQL.
     """
@@ -200,7 +201,9 @@ class ArticleQuerySet(models.QuerySet):
 
     def with_cards(self):
         """Articles with ``card_byline`` and ``card_companies`` set
-        (``attach_cards``) when the queryset is read."""
+        (``attach_cards``) when the queryset is read. The iterable class is
+        the hook ``values()`` uses; slicing, counting and pagination keep it
+        (tests/articles/test_cards.py)."""
         clone = self._chain()
         clone._iterable_class = _CardIterable
         return clone
