@@ -153,9 +153,11 @@ def attach_cards(articles) -> None:
         .order_by("position", "pk")
         .values_list("article_id", "author__name", "author__slug")
     )
+    author_urls = {}  # one reverse() per author, however many cards name them
     for article_id, name, slug in rows:
-        url = reverse("articles:author", kwargs={"slug": slug})
-        bylines[article_id].append(Link(name, url))
+        if slug not in author_urls:
+            author_urls[slug] = reverse("articles:author", kwargs={"slug": slug})
+        bylines[article_id].append(Link(name, author_urls[slug]))
     links = (
         Article.companies.through.objects.filter(article_id__in=ids)
         .order_by("company__name", "company_id")
@@ -168,10 +170,13 @@ def attach_cards(articles) -> None:
         "company_id", "symbol", "exchange"
     ):
         tickers[company_id].append(Ticker.label(symbol, exchange))
+    chips = {  # one Link per company, however many cards show it
+        company_id: Link(name, Company.url_for(slug), tuple(tickers[company_id]))
+        for _article_id, company_id, name, slug in links
+    }
     companies = defaultdict(list)
-    for article_id, company_id, name, slug in links:
-        url = Company.url_for(slug)
-        companies[article_id].append(Link(name, url, tuple(tickers[company_id])))
+    for article_id, company_id, _name, _slug in links:
+        companies[article_id].append(chips[company_id])
     for article in articles:
         article.card_byline = bylines[article.pk]
         article.card_companies = companies[article.pk]

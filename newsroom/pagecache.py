@@ -26,7 +26,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.db import transaction
 from django.http import HttpResponse
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, get_urlconf, resolve
 from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response, set_response_etag
 from django.utils.module_loading import import_string
@@ -95,7 +95,8 @@ def _options(request):
         or edge.request_has_control_characters(request)  # its 400, not a page
     ):
         return None
-    return _view_options(settings.ROOT_URLCONF, traditional_path(request.path_info))
+    urlconf = get_urlconf(settings.ROOT_URLCONF)  # what resolve() would use
+    return _view_options(urlconf, traditional_path(request.path_info))
 
 
 @functools.lru_cache(maxsize=4096)  # a path's view is fixed with its URLconf
@@ -115,8 +116,7 @@ def _key(request, params, generation) -> str:  # host too: feeds have absolute U
 
 class _LocalCopy:
     """This process's last pages, least recently used dropped past
-    PAGE_CACHE_LOCAL_BYTES; never staler than the shared cache (keys carry
-    the generation)."""
+    PAGE_CACHE_LOCAL_BYTES; keys carry the generation, so it is never stale."""
 
     def __init__(self):
         self.lock, self.entries, self.size = threading.Lock(), OrderedDict(), 0

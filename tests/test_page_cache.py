@@ -385,3 +385,11 @@ def test_an_article_deleted_in_the_admin_leaves_every_page(client, desk):
     client.logout()
     for url in urls:
         assert gone_from(client, url, "騰訊回購股份"), url
+
+
+def test_the_cache_is_one_module_a_reader_takes_in_at_one_sitting():
+    # Issue 18: the cache module(s) at most 200 lines in all.
+    from pathlib import Path
+
+    source = Path(pagecache.__file__).read_text(encoding="utf-8")
+    assert len(source.splitlines()) <= 200
