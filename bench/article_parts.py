@@ -3,9 +3,9 @@
     .venv/bin/python bench/article_parts.py      (DATABASE_URL as make bench's)
 
 For the first 60 articles of make bench's URL list (var/bench/urls/article.txt),
-twice: the article row with its prefetches, the page's context (related
-articles, previous/next, company links) and the template, each as the median
-CPU milliseconds (``time.process_time``).
+twice: the article row, the rows around it (byline, companies, tags,
+corrections), the body's company links, related articles, previous/next and
+the template, each as the median CPU milliseconds (``time.process_time``).
 """
 
 import os
@@ -27,7 +27,8 @@ from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
 from articles.models import Article  # noqa: E402
-from articles.public.views import article_context, for_article_page  # noqa: E402
+from articles.public import views  # noqa: E402
+from articles.public.rendering import body_with_company_links  # noqa: E402
 
 
 def main():
@@ -35,20 +36,40 @@ def main():
     urls = (ROOT / "var" / "bench" / "urls" / "article.txt").read_text().split()
     ids = [int(url.split("/")[2]) for url in urls[:60]]
     template = get_template("articles/article_detail.html")
-    parts = {"article and prefetches": [], "context": [], "template": []}
+    steps = {
+        "article row": lambda c: Article.objects.live().filter(pk=c["pk"]).first(),
+        "byline, companies, tags, corrections": lambda c: views.page_parts(
+            c["article row"]
+        ),
+        "body with company links": lambda c: body_with_company_links(
+            c["article row"], c["byline, companies, tags, corrections"]["companies"]
+        ),
+        "related articles": lambda c: views.related_articles(
+            c["article row"],
+            c["byline, companies, tags, corrections"]["companies"],
+            c["byline, companies, tags, corrections"]["tags"],
+        ),
+        "previous and next": lambda c: (
+            views._neighbour(c["article row"], newer=False),
+            views._neighbour(c["article row"], newer=True),
+        ),
+        "template": lambda c: template.render(
+            views.article_context(c["article row"]), c["request"]
+        ),
+    }
+    spent = {name: [] for name in steps}
     for pk in ids * 2:
-        request = RequestFactory().get(f"/articles/{pk}/")
-        start = time.process_time()
-        article = for_article_page(Article.objects.live()).filter(pk=pk).first()
-        fetched = time.process_time()
-        context = article_context(article)
-        built = time.process_time()
-        template.render(context, request)
-        rendered = time.process_time()
-        parts["article and prefetches"].append(fetched - start)
-        parts["context"].append(built - fetched)
-        parts["template"].append(rendered - built)
-    for name, values in parts.items():
+        done = {"pk": pk, "request": RequestFactory().get(f"/articles/{pk}/")}
+        for name, step in steps.items():
+            if name == "template":  # the context is built outside the timing
+                context = views.article_context(done["article row"])
+                start = time.process_time()
+                template.render(context, done["request"])
+            else:
+                start = time.process_time()
+                done[name] = step(done)
+            spent[name].append(time.process_time() - start)
+    for name, values in spent.items():
         sys.stdout.write(f"{name}: {statistics.median(values) * 1000:.2f} ms CPU\n")
 
 

@@ -5,6 +5,7 @@ import hashlib
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
@@ -67,6 +68,12 @@ class Company(models.Model):
 
     def get_absolute_url(self):
         return self.url_for(self.slug)
+
+    @cached_property
+    def listings(self) -> tuple["Ticker", ...]:
+        """Its tickers, in display order. Pages that read them together with
+        the company (articles.public.views.page_parts) set this directly."""
+        return tuple(self.tickers.all())
 
     @staticmethod
     def url_for(slug: str) -> str:

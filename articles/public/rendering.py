@@ -37,7 +37,7 @@ class _Target:
     def __init__(self, company):
         self.company_id = company.pk
         self.url = company.get_absolute_url()
-        self.tickers = {str(t) for t in company.tickers.all()}
+        self.tickers = {str(t) for t in company.listings}
 
 
 class _Linker(HTMLParser):
@@ -139,7 +139,7 @@ def _cache_key(html: str, companies) -> str:
     digest = hashlib.sha256(html.encode())
     digest.update((get_language() or "").encode())
     for company in sorted(companies, key=lambda c: c.pk):
-        tickers = ",".join(sorted(str(t) for t in company.tickers.all()))
+        tickers = ",".join(sorted(str(t) for t in company.listings))
         digest.update(
             f"|{company.pk}:{company.slug}:{company.updated_at.isoformat()}:"
             f"{tickers}".encode()
@@ -150,7 +150,7 @@ def _cache_key(html: str, companies) -> str:
 def body_with_company_links(article, companies) -> SafeString:
     """The article's body for readers, company links added; cached.
 
-    ``companies`` are the article's companies with their tickers prefetched.
+    ``companies`` are the article's companies (with their ``listings``).
     """
     companies = list(companies)
     html = article.body or ""

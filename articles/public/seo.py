@@ -107,7 +107,7 @@ def _corporation(company) -> dict:
     entry = {"@type": "Corporation", "name": company.name}
     if company.name_en:
         entry["alternateName"] = company.name_en
-    symbols = [ticker_symbol(t) for t in company.tickers.all()]
+    symbols = [ticker_symbol(t) for t in company.listings]
     if symbols:
         # A dual listing has several; JSON-LD allows a property to repeat.
         entry["tickerSymbol"] = symbols if len(symbols) > 1 else symbols[0]
@@ -119,7 +119,7 @@ def news_article_jsonld(
 ) -> dict:
     """The schema.org NewsArticle describing ``article``, as a JSON-ready dict.
 
-    ``companies`` should have their tickers prefetched; ``corrections`` are
+    ``companies`` carry their ``listings``; ``corrections`` are
     the article's corrections, oldest first; ``tags`` defaults to the
     article's own.
     """

@@ -1,23 +1,24 @@
 """Public pages of articles. Every query starts from ``Article.objects.live()``."""
 
 import calendar
+from collections import Counter
 from datetime import date, timedelta
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
-from django.db.models.functions import Coalesce, TruncMonth
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.models import TaggedItem
+from taggit.models import Tag, TaggedItem
 
-from companies.models import Ticker
+from companies.models import Company, Ticker
 from newsroom import pagecache
 
 from .. import preview, tagging
-from ..models import Article, Author, Correction
+from ..models import Article, ArticleAuthor, Author, Correction
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
@@ -68,34 +69,66 @@ def paginate(request, queryset):
     return ArticlePaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def for_article_page(queryset):
-    # The whole row (the page shows the body), byline, companies with their
-    # tickers, tags and corrections.
-    return (
-        queryset.with_bylines()
-        .prefetch_related(Prefetch("companies__tickers", queryset=Ticker.objects.all()))
-        .prefetch_related("tags", "corrections")
+def page_parts(article) -> dict:
+    """What the article page shows around the article's own row: byline,
+    companies with their tickers, tags and corrections.
+
+    Four queries of plain rows, made into model instances holding only what
+    the page reads. prefetch_related would build a queryset and a related
+    manager per relation, about three times the CPU of these queries
+    (bench/article_parts.py).
+    """
+    bylines = (
+        ArticleAuthor.objects.filter(article_id=article.pk)
+        .order_by("position", "pk")
+        .values_list("author_id", "author__name", "author__slug")
     )
+    authors = [Author(pk=pk, name=name, slug=slug) for pk, name, slug in bylines]
+    companies = {}
+    links = (
+        Article.companies.through.objects.filter(article_id=article.pk)
+        .order_by("company__name", "company_id", "company__tickers__exchange",
+                  "company__tickers__symbol")
+        .values_list("company_id", "company__name", "company__name_en",
+                     "company__slug", "company__updated_at",
+                     "company__tickers__symbol", "company__tickers__exchange")
+    )  # fmt: skip
+    for pk, name, name_en, slug, updated_at, symbol, exchange in links:
+        company = companies.get(pk)
+        if company is None:
+            company = companies[pk] = Company(
+                pk=pk, name=name, name_en=name_en, slug=slug, updated_at=updated_at
+            )
+            company.listings = ()
+        if symbol is not None:  # a company with no ticker has one row of NULLs
+            listing = Ticker(company_id=pk, symbol=symbol, exchange=exchange)
+            company.listings += (listing,)
+    tag_links = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=article.pk,
+        )
+        .order_by("pk")  # in the order typed (Article.tags)
+        .values_list("tag_id", "tag__name", "tag__slug")
+    )
+    return {
+        "authors": authors,
+        "companies": list(companies.values()),
+        "tags": [Tag(pk=pk, name=name, slug=slug) for pk, name, slug in tag_links],
+        "corrections": list(Correction.objects.filter(article_id=article.pk)),
+    }
 
 
 def article_context(article, *, preview=False) -> dict:
     """What the article page shows: header, body, corrections, tags,
-    previous/next and related articles.
-
-    ``article`` comes from ``for_article_page()``, so its companies, tickers,
-    tags, bylines and corrections are already fetched.
-    """
-    companies = list(article.companies.all())
-    tags = list(article.tags.all())
-    corrections = list(article.corrections.all())
+    previous/next and related articles."""
+    parts = page_parts(article)
+    companies, tags = parts["companies"], parts["tags"]
     return {
         "article": article,
-        "authors": article.byline_authors,
-        "companies": companies,
+        **parts,
         "body": body_with_company_links(article, companies),
-        "tags": tags,
-        "corrections": corrections,
-        "updated_at": _updated_at(article, corrections),
+        "updated_at": _updated_at(article, parts["corrections"]),
         "related": related_articles(article, companies, tags),
         "previous_article": _neighbour(article, newer=False),
         "next_article": _neighbour(article, newer=True),
@@ -118,7 +151,7 @@ def render_article(request, article, *, preview=False):
 
 def preview_response(request, article):
     """A preview of any article, in any state (token links and the admin)."""
-    article = for_article_page(Article.objects.all()).get(pk=article.pk)
+    article = Article.objects.get(pk=article.pk)
     return render_article(request, article, preview=True)
 
 
@@ -131,87 +164,100 @@ def _updated_at(article, corrections):
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
+# What a related article's card shows.
+CARD_FIELDS = ("pk", "slug", "headline", "dek", "kind", "publish_at")
+
+
 def related_articles(article, companies, tags):
     """Up to four live articles sharing the most companies, then the most tags,
     newest first.
 
-    Candidates are the RELATED_CANDIDATES newest live articles sharing a
-    company, then (if they give fewer than four) as many sharing a tag, so
-    the cost stays flat when a tag (港股, 業績) is on half the archive:
-    related stories are recent ones. One query, two for an article whose
-    companies have little other coverage.
+    Candidates are the articles among the RELATED_CANDIDATES newest live links
+    to one of the article's companies, then (if they give fewer than four) to
+    one of its tags, so the cost stays flat when a tag (港股, 業績) is on half
+    the archive: related stories are recent ones.
+
+    Each step is two queries of plain rows: the candidates' links, newest
+    first (an article's rows are adjacent, one per company or tag it shares),
+    and the candidates' links in the other relation. Ranking 100 rows in
+    Python costs less than building the equivalent query with two counting
+    subqueries (bench/article_parts.py).
     """
-    company_ids = [c.pk for c in companies]
-    tag_ids = [t.pk for t in tags]
-    live = Article.objects.live().exclude(pk=article.pk).order_by("-publish_at", "-pk")
-    shared = {
-        "shared_companies": _links_shared(
-            Article.companies.through.objects.filter(company_id__in=company_ids)
-        ),
-        "shared_tags": _links_shared(
-            TaggedItem.objects.filter(
-                content_type=ContentType.objects.get_for_model(Article),
-                tag_id__in=tag_ids,
-            ),
-            column="object_id",
-        ),
-    }
+    company_ids, tag_ids = [c.pk for c in companies], [t.pk for t in tags]
+    tag_links = TaggedItem.objects.filter(
+        content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids
+    ).values_list("object_id", flat=True)
+    company_links = Article.companies.through.objects.filter(
+        company_id__in=company_ids
+    ).values_list("article_id", flat=True)
     related = []
-    for field, ids in (("companies", company_ids), ("tags__id", tag_ids)):
+    steps = (
+        ("companies__in", company_ids, tag_links, "object_id", tag_ids),
+        ("tags__id__in", tag_ids, company_links, "article_id", company_ids),
+    )
+    for lookup, ids, other_links, other_column, other_ids in steps:
         if not ids or len(related) == RELATED_LIMIT:
             continue
-        # A company match outranks any tag-only match: tags fill up only.
-        candidates = (
-            live.filter(**{f"{field}__in": ids})
-            .exclude(pk__in=[r.pk for r in related])
-            .values("pk")[:RELATED_CANDIDATES]
+        rows = list(
+            Article.objects.live()
+            .filter(**{lookup: ids})
+            .exclude(pk__in=[article.pk, *(r.pk for r in related)])
+            .order_by("-publish_at", "-pk")
+            # The rows after the first RELATED_CANDIDATES finish the counts of
+            # the last candidates: an article has at most len(ids) rows.
+            .values_list(*CARD_FIELDS)[: RELATED_CANDIDATES + len(ids) - 1]
         )
-        related += (
-            Article.objects.filter(pk__in=candidates)
-            .annotate(**shared)
-            .order_by("-shared_companies", "-shared_tags", "-publish_at", "-pk")
-            .only("pk", "slug", "headline", "dek", "kind", "publish_at")[
-                : RELATED_LIMIT - len(related)
-            ]
+        candidates = {row[0]: row for row in rows[:RELATED_CANDIDATES]}
+        shared_here = Counter(row[0] for row in rows if row[0] in candidates)
+        shared_there = Counter(
+            other_links.filter(**{f"{other_column}__in": list(candidates)})
+            if other_ids and candidates
+            else ()
         )
+        if lookup == "companies__in":
+            shared = {pk: (shared_here[pk], shared_there[pk]) for pk in candidates}
+        else:
+            shared = {pk: (shared_there[pk], shared_here[pk]) for pk in candidates}
+        ranked = sorted(
+            candidates.values(),
+            key=lambda row: (*shared[row[0]], row[5], row[0]),
+            reverse=True,
+        )
+        related += [
+            Article(**dict(zip(CARD_FIELDS, row, strict=True)))
+            for row in ranked[: RELATED_LIMIT - len(related)]
+        ]
     return related
-
-
-def _links_shared(links, *, column="article_id"):
-    """How many of ``links`` (rows of a link table) point at the outer article."""
-    counted = (
-        links.filter(**{column: OuterRef("pk")})
-        .order_by()
-        .values(column)
-        .annotate(n=Count("*"))
-        .values("n")
-    )
-    return Coalesce(Subquery(counted), 0)
 
 
 def _neighbour(article, *, newer):
     """The previous or next live article of the same kind, by publish time.
 
     Written as a range on publish time (not "earlier, or as early with a
-    smaller key"), so it is one step along article_kind_publish_idx.
+    smaller key"), so it is one step along article_kind_publish_idx; one
+    filter() call and plain rows, as the ORM's cost is per call.
     """
     if article.publish_at is None:
         return None
-    at, pk = article.publish_at, article.pk
-    siblings = Article.objects.live().filter(kind=article.kind)
+    at, pk, now = article.publish_at, article.pk, timezone.now()
     if newer:
-        siblings = (
-            siblings.filter(publish_at__gte=at)
-            .exclude(publish_at=at, pk__lte=pk)
-            .order_by("publish_at", "pk")
-        )
+        beyond, order = Q(publish_at__gt=at) | Q(pk__gt=pk), ("publish_at", "pk")
+        window = {"publish_at__gte": at, "publish_at__lte": now}
     else:
-        siblings = (
-            siblings.filter(publish_at__lte=at)
-            .exclude(publish_at=at, pk__gte=pk)
-            .order_by("-publish_at", "-pk")
+        beyond, order = Q(publish_at__lt=at) | Q(pk__lt=pk), ("-publish_at", "-pk")
+        window = {"publish_at__lte": min(at, now)}
+    fields = ("pk", "slug", "headline", "kind", "publish_at")
+    row = (
+        Article.objects.filter(
+            beyond,
+            status=Article.Status.PUBLISHED,  # live(), as one filter() call
+            kind=article.kind,
+            **window,
         )
-    return siblings.only("pk", "slug", "headline", "kind", "publish_at").first()
+        .order_by(*order)
+        .values_list(*fields)[:1]
+    )
+    return Article(**dict(zip(fields, row[0], strict=True))) if row else None
 
 
 # The home page's "most covered this week" drifts as articles age out of the
@@ -287,7 +333,8 @@ def feature_list(request):
 
 @pagecache.cached()
 def article_detail(request, pk, slug=None):
-    article = for_article_page(Article.objects.live()).filter(pk=pk).first()
+    # No first(): a key names one row, and ordering it costs a clone.
+    article = next(iter(Article.objects.live().filter(pk=pk)), None)
     if article is None:
         raise Http404
     if (slug or "") != article.slug:

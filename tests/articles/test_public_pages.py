@@ -256,6 +256,29 @@ def test_previous_and_next_stay_in_the_same_kind(client):
     assert "中間長文" not in nav
 
 
+def test_previous_and_next_walk_articles_published_at_the_same_moment(client):
+    """Ties on publish time are broken by key, so every article of a batch
+    published in one moment is reachable, and none is its own neighbour."""
+    at = timezone.now() - timedelta(hours=1)
+    batch = [make_live_article(headline=f"同刻{n}", publish_at=at) for n in range(3)]
+    later = make_live_article(headline="稍後", publish_at=at + timedelta(minutes=1))
+    make_live_article(headline="未到", publish_at=timezone.now() + timedelta(hours=1))
+    chain = [*batch, later]
+    for before, this, after in zip(
+        [None, *chain[:-1]], chain, [*chain[1:], None], strict=True
+    ):
+        html = page_html(client, this.get_absolute_url())
+        nav = html.split('class="prev-next"')[1] if 'class="prev-next"' in html else ""
+        if before:
+            assert f'rel="prev" href="{before.get_absolute_url()}"' in nav
+        else:
+            assert 'rel="prev"' not in nav
+        if after:
+            assert f'rel="next" href="{after.get_absolute_url()}"' in nav
+        else:
+            assert 'rel="next"' not in nav  # the scheduled one is not live yet
+
+
 def test_author_page_shows_bio_and_their_live_articles(client):
     author = make_author(name="王記者", bio="財經記者，專責港股。")
     make_live_article(headline="王記者的報道", authors=[author])

@@ -1,0 +1,131 @@
+"""Related articles, ranked in Python from plain rows, against the same rule
+written as one SQL query (how the page read them before)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+from taggit.models import Tag, TaggedItem
+
+from articles.models import Article
+from articles.public import views
+from tests.factories import make_article, make_company, make_live_article
+
+
+def _shared(links, column):
+    counted = (
+        links.filter(**{column: OuterRef("pk")})
+        .order_by()
+        .values(column)
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(counted), 0)
+
+
+def oracle(article, company_ids, tag_ids, candidates):
+    """The rule in SQL: candidates are the articles of the ``candidates``
+    newest link rows, ranked by shared companies, shared tags, then newest."""
+    live = Article.objects.live().exclude(pk=article.pk).order_by("-publish_at", "-pk")
+    shared = {
+        "c": _shared(
+            Article.companies.through.objects.filter(company_id__in=company_ids),
+            "article_id",
+        ),
+        "t": _shared(
+            TaggedItem.objects.filter(
+                content_type=ContentType.objects.get_for_model(Article),
+                tag_id__in=tag_ids,
+            ),
+            "object_id",
+        ),
+    }
+    related = []
+    for field, ids in (("companies", company_ids), ("tags__id", tag_ids)):
+        if not ids or len(related) == views.RELATED_LIMIT:
+            continue
+        pool = (
+            live.filter(**{f"{field}__in": ids})
+            .exclude(pk__in=[r.pk for r in related])
+            .values("pk")[:candidates]
+        )
+        related += (
+            Article.objects.filter(pk__in=pool)
+            .annotate(**shared)
+            .order_by("-c", "-t", "-publish_at", "-pk")[
+                : views.RELATED_LIMIT - len(related)
+            ]
+        )
+    return [a.pk for a in related]
+
+
+links = st.lists(
+    st.tuples(
+        st.sets(st.integers(0, 3), max_size=3),  # companies
+        st.sets(st.integers(0, 3), max_size=3),  # tags
+        st.integers(0, 5),  # hours ago (ties on purpose)
+        st.booleans(),  # live or draft
+    ),
+    min_size=3,
+    max_size=9,
+)
+
+
+class RelatedTests(TestCase):
+    @settings(
+        max_examples=100,
+        deadline=None,
+        suppress_health_check=[HealthCheck.too_slow],
+    )
+    @given(
+        mine=st.tuples(
+            st.sets(st.integers(0, 3), min_size=1), st.sets(st.integers(0, 3))
+        ),
+        others=links,
+        candidates=st.integers(1, 6),
+    )
+    def test_same_as_the_rule_in_sql(self, mine, others, candidates):
+        companies = [make_company() for _ in range(4)]
+        tags = [Tag.objects.create(name=f"標籤{n}", slug=f"tag-{n}") for n in range(4)]
+        now = timezone.now()
+        article = make_live_article(publish_at=now - timedelta(hours=2))
+        article.companies.add(*(companies[i] for i in mine[0]))
+        article.tags.add(*(tags[i] for i in mine[1]))
+        for company_set, tag_set, hours, live in others:
+            when = now - timedelta(hours=hours)
+            other = make_live_article(publish_at=when) if live else make_article()
+            other.companies.add(*(companies[i] for i in company_set))
+            other.tags.add(*(tags[i] for i in tag_set))
+        parts = views.page_parts(article)
+        views_candidates = views.RELATED_CANDIDATES
+        views.RELATED_CANDIDATES = candidates
+        try:
+            got = views.related_articles(article, parts["companies"], parts["tags"])
+        finally:
+            views.RELATED_CANDIDATES = views_candidates
+        expected = oracle(
+            article, [c.pk for c in parts["companies"]], [t.pk for t in parts["tags"]],
+            candidates,
+        )  # fmt: skip
+        assert [a.pk for a in got] == expected
+
+
+@pytest.mark.django_db
+def test_related_cards_carry_what_a_card_shows():
+    company = make_company("0700.HK")
+    article = make_live_article()
+    article.companies.add(company)
+    other = make_live_article(headline="同公司", dek="導語")
+    other.companies.add(company)
+    [card] = views.related_articles(article, [company], [])
+    assert (card.pk, card.headline, card.dek, card.kind) == (
+        other.pk, "同公司", "導語", other.kind,
+    )  # fmt: skip
+    assert card.get_absolute_url() == other.get_absolute_url()
+    assert card.publish_at == other.publish_at
