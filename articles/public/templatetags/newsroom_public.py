@@ -1,9 +1,14 @@
 """Template filters and tags for the public site."""
 
+from html import escape
 from zoneinfo import ZoneInfo
 
-from django import template
+from django import forms, template
+from django.forms.utils import flatatt
+from django.forms.widgets import Input
 from django.utils import timezone
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from newsroom import display
 
@@ -50,3 +55,88 @@ def canonical_url(context):
     if page.isdigit() and page != "1":
         url += f"?page={page}"
     return url
+
+
+@register.simple_tag
+def filter_control(field):
+    """The input or select of a list filter's ``field``, written directly.
+
+    Django renders a widget through its form templates, one template per
+    option of a select: the list pages' filter form cost 3.7 ms a request
+    that way, a quarter of a page. The markup is the same (checked against
+    Django's own rendering in tests/articles/test_filter_form.py).
+    """
+    widget = field.field.widget
+    is_select = isinstance(widget, forms.Select) and not widget.allow_multiple_selected
+    is_input = isinstance(widget, Input) and not isinstance(
+        widget, (forms.CheckboxInput, forms.FileInput)
+    )
+    if not (is_select or is_input):
+        return field.as_widget()  # a kind of control the lists do not use
+    attrs = {"name": field.html_name, **widget.attrs, "id": field.auto_id}
+    if field.errors:
+        attrs["aria-invalid"] = "true"
+        attrs["aria-describedby"] = f"{field.auto_id}_error"
+    value = field.value()
+    if is_select:
+        chosen = "" if value is None else str(value)
+        options = format_html_join(
+            "",
+            '<option value="{}"{}>{}</option>',
+            (
+                (key, " selected" if str(key) == chosen else "", label)
+                for key, label in widget.choices
+            ),
+        )
+        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+    attrs = {"type": widget.input_type, **attrs}
+    shown = widget.format_value(value)
+    if shown is not None:
+        attrs["value"] = shown
+    return format_html("<input{}>", flatatt(attrs))
+
+
+@register.simple_tag
+def article_card(article, level=2, compact=False):
+    """An article's card in a list: kind, time, headline, dek and, unless
+    ``compact``, byline and company chips (``with_cards()`` sets those).
+
+    Written in Python rather than as an included template: a list page shows
+    twenty cards, which through the template language cost about 3.8 ms, a
+    quarter of the page; this costs a tenth of that (bench/list_template.py).
+    Every value is escaped with the standard library's ``html.escape``, which
+    is what Django's ``escape`` calls. ``level`` is the headline's heading
+    level, 3 under a section's own h2.
+    """
+    level = level if level in (2, 3, 4) else 2
+    published = ""
+    if article.publish_at:
+        published = (
+            f' <time datetime="{hk_isoformat(article.publish_at)}">'
+            f"{display.hk_datetime(article.publish_at)}</time>"
+        )
+    html = [
+        f'<article class="card card-{escape(article.kind)}">\n'
+        f'  <p class="card-meta"><span class="kind">'
+        f"{escape(str(article.get_kind_display()))}</span>{published}</p>\n"
+        f'  <h{level} class="card-headline"><a href="'
+        f'{escape(article.get_absolute_url())}">{escape(article.headline)}</a>'
+        f"</h{level}>\n"
+    ]
+    if article.dek:
+        html.append(f'  <p class="card-dek">{escape(article.dek)}</p>\n')
+    byline = () if compact else getattr(article, "card_byline", ())
+    if byline:
+        names = "、".join(escape(author.name) for author in byline)
+        html.append(f'  <p class="card-byline">{names}</p>\n')
+    companies = () if compact else getattr(article, "card_companies", ())
+    chips = "".join(
+        f'<a class="chip" href="{escape(company.url)}">'
+        f"{escape(company.name)} {escape(ticker)}</a>"
+        for company in companies
+        for ticker in company.tickers
+    )
+    if chips:
+        html.append(f'  <p class="card-tickers">{chips}</p>\n')
+    html.append("</article>\n")
+    return mark_safe("".join(html))  # every value above is escaped
