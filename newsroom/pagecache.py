@@ -1,18 +1,19 @@
 """The page cache: anonymous GETs of public pages, kept until content changes.
 
-One *generation* says which kept pages are current. A page is stored under
-the generation it was rendered in; ``changed()``, called when a commit changes
-what readers see, drops the generation, so every page is rendered afresh on
-its next request. The generation also ends at the next scheduled publication
-(``PAGE_CACHE_NEXT_CHANGE`` says when), so a scheduled article appears at its
-minute with nothing saved then. No dependency tracking, no signals.
+One *generation* says which kept pages are current. A page is stored under the
+generation it was rendered in; ``changed()``, called when a commit changes what
+readers see, drops the generation, so every page is rendered afresh. The
+generation also ends at the next scheduled publication (``PAGE_CACHE_NEXT_CHANGE``
+says when), so a scheduled article appears at its minute with nothing saved.
 
 A view is kept only if it says which query parameters it reads
 (``@cached("page")``): the key is the path plus those, sorted; other
 parameters (``?utm_source=…``) may be served a kept page but never store one.
-Each process keeps its last pages, bounded in bytes: a hit costs one read of
-the generation. Desk and preview paths, sessions, cookies, CSP nonces and
-private responses are never kept. If the cache fails, pages are rendered."""
+Each process keeps its last pages (bounded in bytes) and trusts the generation
+it read for PAGE_CACHE_RECHECK_SECONDS: a hit is served from memory; another
+process's change shows within that time. Never kept: desk and preview paths,
+sessions, cookies, CSP nonces, private responses. If the cache fails, pages
+are rendered."""
 
 import functools
 import hashlib
@@ -41,8 +42,7 @@ HEADER = "X-Page-Cache"  # "hit" or "miss" (rendered and kept); absent: not kept
 
 
 def cached(*params: str, seconds: int | None = None):
-    """Keep the view's pages; ``params``: the query parameters it reads;
-    ``seconds``: a shorter life than PAGE_CACHE_SECONDS (pages that drift)."""
+    """Keep the view's pages by the ``params`` it reads; ``seconds`` if they drift."""
 
     def decorate(view):
         view.page_cache = (frozenset(params), seconds)
@@ -52,10 +52,12 @@ def cached(*params: str, seconds: int | None = None):
 
 
 def changed() -> None:
-    """What readers see changed: every kept page is stale. Now, for this
-    transaction's next reads (and tests, which never commit), and again at the
-    commit, in case another process kept a page read before it."""
-    forget = functools.partial(_safe, _cache().delete, GENERATION_KEY)
+    """What readers see changed: drop the generation now and at the commit."""
+
+    def forget():
+        _local.clear()  # this process at once; the others within a recheck
+        _safe(_cache().delete, GENERATION_KEY)
+
     forget()
     transaction.on_commit(forget, robust=True)
 
@@ -73,17 +75,19 @@ def _safe(call, *args):
 
 def _generation(cache) -> str:
     now = timezone.now().timestamp()  # Django's clock, the one live() reads
+    token, read_at, trusted_until = _local.generation
+    if read_at <= now < trusted_until:
+        return token
     found = cache.get(GENERATION_KEY)
-    if found is not None and (found[1] is None or now < found[1]):
-        return found[0]
-    moment = import_string(settings.PAGE_CACHE_NEXT_CHANGE)()
-    until = None if moment is None else moment.timestamp()
-    timeout = settings.PAGE_CACHE_SECONDS
-    if until is not None:
-        timeout = max(1, min(timeout, int(until - now) + 1))
-    token = secrets.token_hex(8)
-    cache.set(GENERATION_KEY, (token, until), timeout)
-    return token
+    if found is None or (found[1] is not None and now >= found[1]):
+        moment = import_string(settings.PAGE_CACHE_NEXT_CHANGE)()
+        until = None if moment is None else moment.timestamp()
+        left = settings.PAGE_CACHE_SECONDS if until is None else int(until - now) + 1
+        found = (secrets.token_hex(8), until)
+        cache.set(GENERATION_KEY, found, max(1, min(settings.PAGE_CACHE_SECONDS, left)))
+    trust = now + settings.PAGE_CACHE_RECHECK_SECONDS
+    _local.generation = (found[0], now, min(trust, found[1] or trust))
+    return found[0]
 
 
 def _options(request):
@@ -115,11 +119,12 @@ def _key(request, params, generation) -> str:  # host too: feeds have absolute U
 
 
 class _LocalCopy:
-    """This process's last pages, least recently used dropped past
-    PAGE_CACHE_LOCAL_BYTES; keys carry the generation, so it is never stale."""
+    """This process's last pages (keys carry the generation; LRU past
+    PAGE_CACHE_LOCAL_BYTES) and the generation it read: when, trusted until."""
 
     def __init__(self):
-        self.lock, self.entries, self.size = threading.Lock(), OrderedDict(), 0
+        self.lock = threading.Lock()
+        self.clear()
 
     def get(self, key):
         with self.lock:
@@ -137,7 +142,7 @@ class _LocalCopy:
 
     def clear(self):
         with self.lock:
-            self.entries, self.size = OrderedDict(), 0
+            self.entries, self.size, self.generation = OrderedDict(), 0, ("", 0, 0)
 
 
 _local = _LocalCopy()
@@ -145,8 +150,7 @@ _local = _LocalCopy()
 
 class PageCacheMiddleware:
     """Below WhiteNoise, so a hit skips sessions and views; above the caching
-    headers, ETag, CSP and the edition conversion, so a page is kept with its
-    headers, converted, under its own /zh-hans/ URL."""
+    headers, ETag, CSP and edition conversion, so a page is kept with them."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -170,8 +174,7 @@ class PageCacheMiddleware:
                 if not response.has_header("ETag"):
                     set_response_etag(response)
                 seconds = seconds or settings.PAGE_CACHE_SECONDS
-                headers = list(response.items())  # no cookies: _storable
-                entry = (now + seconds, response.content, headers)
+                entry = (now + seconds, response.content, list(response.items()))
                 _safe(_cache().set, key, entry, seconds)
                 _local.put(key, entry)
                 response.headers[HEADER] = "miss"
@@ -192,9 +195,6 @@ def _storable(request, response) -> bool:
 
 
 def _respond(request, entry):
-    response = HttpResponse(entry[1])
-    for name, value in entry[2]:
-        response.headers[name] = value
-    response.headers[HEADER] = "hit"
+    response = HttpResponse(entry[1], headers=[*entry[2], (HEADER, "hit")])
     # What ConditionalGetMiddleware does for a rendered page.
     return get_conditional_response(request, etag=response["ETag"], response=response)

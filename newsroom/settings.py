@@ -387,8 +387,12 @@ PAGE_CACHE_ALIAS = env_str("PAGE_CACHE_ALIAS", "default")
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 21600, unit="seconds")
 PAGE_CACHE_NEXT_CHANGE = "articles.editing.next_publication"
 # Each process keeps a copy of the pages it served last, up to this many
-# bytes, so a hit reads only the generation from Redis.
+# bytes, and trusts the generation it read from Redis for this long: a hit
+# then costs no round trip, and a change made in another process shows there
+# within this time (in the process that made it, at once). 0: read it on
+# every hit.
 PAGE_CACHE_LOCAL_BYTES = env_int("PAGE_CACHE_LOCAL_BYTES", 8000000, unit="bytes")
+PAGE_CACHE_RECHECK_SECONDS = env_int("PAGE_CACHE_RECHECK_SECONDS", 1, unit="seconds")
 NEWSROOM_NAME = env_str("NEWSROOM_NAME", "新聞室財經")
 # Signed preview links for people without an account: default lifetime.
 PREVIEW_LINK_DEFAULT_HOURS = env_int("PREVIEW_LINK_DEFAULT_HOURS", 72, unit="hours")

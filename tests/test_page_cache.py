@@ -341,6 +341,35 @@ def test_a_scheduled_article_appears_at_its_minute(client, desk, monkeypatch):
     assert client.get(brief.get_absolute_url()).status_code == 200
 
 
+def test_a_hit_reads_nothing_from_the_shared_cache(client, desk, monkeypatch):
+    """Within PAGE_CACHE_RECHECK_SECONDS of reading the generation, a hit is
+    served from this process's copy with no round trip to Redis."""
+    url = desk["brief"].get_absolute_url()
+    warm(client, url)
+    cache, reads = caches[settings.PAGE_CACHE_ALIAS], []
+    read = cache.get
+    monkeypatch.setattr(cache, "get", lambda *a, **k: reads.append(a) or read(*a, **k))
+    assert state(client, url) == "hit"
+    assert reads == []
+
+
+def test_another_process_change_shows_within_the_recheck(
+    client, desk, monkeypatch, settings
+):
+    """Another worker's changed() drops the generation in Redis, not this
+    process's memory: the change shows here at the next read of the
+    generation, PAGE_CACHE_RECHECK_SECONDS at most after the last one."""
+    settings.PAGE_CACHE_RECHECK_SECONDS = 60  # restored by the settings fixture
+    url = desk["brief"].get_absolute_url()
+    warm(client, url)
+    caches[settings.PAGE_CACHE_ALIAS].delete(pagecache.GENERATION_KEY)
+    assert state(client, url) == "hit"  # still trusted: this process's copy
+    later = timezone.now() + timedelta(seconds=61)
+    monkeypatch.setattr(timezone, "now", lambda: later)
+    assert state(client, url) == "miss"
+    assert state(client, url) == "hit"
+
+
 @pytest.mark.django_db(transaction=True)
 def test_a_committed_edit_shows_on_the_next_request(client):
     """With real commits: the generation is dropped again at the commit."""
