@@ -139,10 +139,10 @@ def attach_cards(articles) -> None:
     ``card_byline`` (authors in byline order) and ``card_companies`` (by
     name, each with its tickers), as ``Link``s.
 
-    Three queries of plain rows (bylines, company links, tickers) for any
-    number of articles. prefetch_related
-    would build a queryset per article and a model instance per row, which on
-    a list page costs more than all of the page's SQL.
+    Two queries of plain rows (bylines; company links with their tickers) for
+    any number of articles. prefetch_related would build a queryset per
+    article and a model instance per row, which on a list page costs more
+    than all of the page's SQL.
     """
     ids = [article.pk for article in articles]
     if not ids:
@@ -158,28 +158,31 @@ def attach_cards(articles) -> None:
         if slug not in author_urls:
             author_urls[slug] = reverse("articles:author", kwargs={"slug": slug})
         bylines[article_id].append(Link(name, author_urls[slug]))
-    links = (
+    # Each company link once per ticker of the company (once with no ticker).
+    rows = (
         Article.companies.through.objects.filter(article_id__in=ids)
-        .order_by("company__name", "company_id")
-        .values_list("article_id", "company_id", "company__name", "company__slug")
-    )
-    links = list(links)
-    tickers = defaultdict(list)
-    rows = Ticker.objects.filter(company_id__in={row[1] for row in links})
-    for company_id, symbol, exchange in rows.values_list(
-        "company_id", "symbol", "exchange"
-    ):
-        tickers[company_id].append(Ticker.label(symbol, exchange))
+        .order_by("company__name", "company_id", "company__tickers__exchange",
+                  "company__tickers__symbol")
+        .values_list("article_id", "company_id", "company__name", "company__slug",
+                     "company__tickers__symbol", "company__tickers__exchange")
+    )  # fmt: skip
+    named, tickers, linked = {}, defaultdict(dict), defaultdict(dict)
+    for article_id, company_id, name, slug, symbol, exchange in rows:
+        named[company_id] = (name, slug)
+        linked[article_id][company_id] = None  # in name order, each once
+        if symbol is not None:
+            tickers[company_id][Ticker.label(symbol, exchange)] = None
     chips = {  # one Link per company, however many cards show it
         company_id: Link(name, Company.url_for(slug), tuple(tickers[company_id]))
-        for _article_id, company_id, name, slug in links
+        for company_id, (name, slug) in named.items()
     }
-    companies = defaultdict(list)
-    for article_id, company_id, _name, _slug in links:
-        companies[article_id].append(chips[company_id])
+    companies = {
+        article_id: [chips[company_id] for company_id in company_ids]
+        for article_id, company_ids in linked.items()
+    }
     for article in articles:
         article.card_byline = bylines[article.pk]
-        article.card_companies = companies[article.pk]
+        article.card_companies = companies.get(article.pk, [])
 
 
 class ArticleQuerySet(models.QuerySet):
