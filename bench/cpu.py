@@ -1,14 +1,16 @@
 """CPU per request of make bench's targets, in-process, as gunicorn calls Django.
 
-    .venv/bin/python bench/cpu.py [--runs N] [TARGET...]  (make bench's DATABASE_URL)
+    .venv/bin/python bench/cpu.py [--runs N] [--profile] [TARGET or /URL ...]
 
-Each request of a target's URL list (var/bench/urls/<target>.txt, written by
-make bench) goes through Django's WSGI handler and the whole middleware stack,
+(with make bench's DATABASE_URL). Each request of a target's URL list
+(var/bench/urls/<target>.txt, written by make bench), or of one URL given as
+a path, goes through Django's WSGI handler and the whole middleware stack,
 with the page cache off unless PAGE_CACHE=1 is set; after a warm-up of 20
 requests, N requests (default 200, cycling through the list) are timed with
 ``time.process_time``. Prints the median and mean CPU milliseconds, the SQL
-queries of the list's first URL and its size. Unlike wrk's figures these do
-not depend on what else the machine runs, only on this process.
+queries of the list's first URL and its size; with --profile, pyinstrument's
+tree of where the time went. Unlike wrk's figures these do not depend on what
+else the machine runs, only on this process.
 """
 
 import argparse
@@ -61,10 +63,19 @@ def call(url: str) -> tuple[str, bytes]:
     return statuses[0], body
 
 
-def measure(target: str, runs: int) -> str:
-    urls = (ROOT / "var" / "bench" / "urls" / f"{target}.txt").read_text().split()
+def measure(target: str, runs: int, *, profile: bool = False) -> str:
+    if target.startswith("/"):
+        urls = [target]
+    else:
+        urls = (ROOT / "var" / "bench" / "urls" / f"{target}.txt").read_text().split()
     for url in urls[:20]:
         call(url)
+    profiler = None
+    if profile:
+        from pyinstrument import Profiler
+
+        profiler = Profiler(interval=0.0005)
+        profiler.start()
     timings = []
     for url in (urls * (runs // len(urls) + 1))[:runs]:
         start = time.process_time()
@@ -72,6 +83,9 @@ def measure(target: str, runs: int) -> str:
         timings.append((time.process_time() - start) * 1000)
         if not status.startswith("200"):
             raise SystemExit(f"{url}: {status}")
+    if profiler is not None:
+        profiler.stop()
+        sys.stdout.write(profiler.output_text(unicode=True, show_all=False))
     with CaptureQueriesContext(connection) as queries:
         _, body = call(urls[0])
     return (
@@ -85,9 +99,10 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("targets", nargs="*", default=TARGETS)
     parser.add_argument("--runs", type=int, default=200)
+    parser.add_argument("--profile", action="store_true")
     args = parser.parse_args()
     for target in args.targets:
-        sys.stdout.write(measure(target, args.runs) + "\n")
+        sys.stdout.write(measure(target, args.runs, profile=args.profile) + "\n")
 
 
 if __name__ == "__main__":

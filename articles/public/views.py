@@ -234,26 +234,22 @@ def _neighbour(article, *, newer):
     """The previous or next live article of the same kind, by publish time.
 
     Written as a range on publish time (not "earlier, or as early with a
-    smaller key"), so it is one step along article_kind_publish_idx; one
-    filter() call and plain rows, as the ORM's cost is per call.
+    smaller key"), so it is one step along article_kind_publish_idx; plain
+    rows, no model instances from the ORM.
     """
     if article.publish_at is None:
         return None
-    at, pk, now = article.publish_at, article.pk, timezone.now()
+    at, pk = article.publish_at, article.pk
     if newer:
         beyond, order = Q(publish_at__gt=at) | Q(pk__gt=pk), ("publish_at", "pk")
-        window = {"publish_at__gte": at, "publish_at__lte": now}
+        window = {"publish_at__gte": at}
     else:
         beyond, order = Q(publish_at__lt=at) | Q(pk__lt=pk), ("-publish_at", "-pk")
-        window = {"publish_at__lte": min(at, now)}
+        window = {"publish_at__lte": at}
     fields = ("pk", "slug", "headline", "kind", "publish_at")
     row = (
-        Article.objects.filter(
-            beyond,
-            status=Article.Status.PUBLISHED,  # live(), as one filter() call
-            kind=article.kind,
-            **window,
-        )
+        Article.objects.live()
+        .filter(beyond, kind=article.kind, **window)
         .order_by(*order)
         .values_list(*fields)[:1]
     )

@@ -131,3 +131,20 @@ def test_list_pages_show_the_card(client):
     assert "&lt;b&gt;標題&lt;/b&gt;" in html and "<b>標題" not in html
     assert "周&lt;i&gt;慧琳&lt;/i&gt;" in html
     assert "騰訊&amp;控股 0700.HK</a>" in html
+
+
+def test_a_search_result_card_keeps_its_highlights_and_escapes_the_rest():
+    """Search passes its highlighted headline and snippet (safe markup, made
+    by articles/search/snippets.py); a plain string passed there is text."""
+    from django.utils.safestring import mark_safe
+
+    article = card_article(companies=[("騰訊", "/companies/t/", ("0700.HK",))])
+    html = article_card(
+        article, headline=mark_safe("港股<mark>收市</mark>"), snippet="<b>摘要</b>"
+    )
+    tree = _Tree(html)
+    assert "港股<mark>收市</mark>" in html and tree.find("mark")[0][2] == "收市"
+    [snippet] = tree.find("p", "search-snippet")
+    assert snippet[2] == "<b>摘要</b>" and not tree.find("b")
+    assert not [p for p in tree.find("p", "card-dek") if p is not snippet]
+    assert tree.find("p", "card-byline") and tree.find("a", "chip")
