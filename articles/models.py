@@ -21,7 +21,7 @@ from taggit.managers import TaggableManager
 from companies.models import Company, Ticker
 from newsroom.fields import LinesField
 
-from . import image_tasks, images
+from . import image_tasks, images, rows
 from .image_fields import CheckedImageField
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
 from .validators import (
@@ -139,35 +139,24 @@ def attach_cards(articles) -> None:
     ``card_byline`` (authors in byline order) and ``card_companies`` (by
     name, each with its tickers), as ``Link``s.
 
-    Two queries of plain rows (bylines; company links with their tickers) for
-    any number of articles. prefetch_related would build a queryset per
-    article and a model instance per row, which on a list page costs more
-    than all of the page's SQL.
+    Two plain-SQL reads (rows.py: bylines; company links with their
+    tickers) for any number of articles. prefetch_related would build a
+    queryset per article and a model instance per row, which on a list page
+    costs more than all of the page's SQL.
     """
     ids = [article.pk for article in articles]
     if not ids:
         return
     bylines = defaultdict(list)
-    rows = (
-        ArticleAuthor.objects.filter(article_id__in=ids)
-        .order_by("position", "pk")
-        .values_list("article_id", "author__name", "author__slug")
-    )
     author_urls = {}  # one reverse() per author, however many cards name them
-    for article_id, name, slug in rows:
+    for article_id, _author, name, slug in rows.bylines(ids):
         if slug not in author_urls:
             author_urls[slug] = reverse("articles:author", kwargs={"slug": slug})
         bylines[article_id].append(Link(name, author_urls[slug]))
     # Each company link once per ticker of the company (once with no ticker).
-    rows = (
-        Article.companies.through.objects.filter(article_id__in=ids)
-        .order_by("company__name", "company_id", "company__tickers__exchange",
-                  "company__tickers__symbol")
-        .values_list("article_id", "company_id", "company__name", "company__slug",
-                     "company__tickers__symbol", "company__tickers__exchange")
-    )  # fmt: skip
     named, tickers, linked = {}, defaultdict(dict), defaultdict(dict)
-    for article_id, company_id, name, slug, symbol, exchange in rows:
+    links = rows.company_links(ids)
+    for article_id, company_id, name, _en, slug, _updated, symbol, exchange in links:
         named[company_id] = (name, slug)
         linked[article_id][company_id] = None  # in name order, each once
         if symbol is not None:

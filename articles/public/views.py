@@ -4,21 +4,20 @@ import calendar
 from collections import Counter
 from datetime import date, timedelta
 
-from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import Count, Q
+from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from taggit.models import Tag, TaggedItem
+from taggit.models import Tag
 
 from companies.models import Company, Ticker
 from newsroom import pagecache
 
-from .. import preview, tagging
-from ..models import Article, ArticleAuthor, Author, Correction
+from .. import preview, rows, tagging
+from ..models import Article, Author, Correction
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
@@ -73,27 +72,16 @@ def page_parts(article) -> dict:
     """What the article page shows around the article's own row: byline,
     companies with their tickers, tags and corrections.
 
-    Four queries of plain rows, made into model instances holding only what
-    the page reads. prefetch_related would build a queryset and a related
-    manager per relation, about three times the CPU of these queries
-    (bench/article_parts.py).
+    Four plain-SQL reads (rows.py), made into model instances holding only
+    what the page reads.
     """
-    bylines = (
-        ArticleAuthor.objects.filter(article_id=article.pk)
-        .order_by("position", "pk")
-        .values_list("author_id", "author__name", "author__slug")
-    )
-    authors = [Author(pk=pk, name=name, slug=slug) for pk, name, slug in bylines]
+    authors = [
+        Author(pk=pk, name=name, slug=slug)
+        for _article, pk, name, slug in rows.bylines([article.pk])
+    ]
     companies = {}
-    links = (
-        Article.companies.through.objects.filter(article_id=article.pk)
-        .order_by("company__name", "company_id", "company__tickers__exchange",
-                  "company__tickers__symbol")
-        .values_list("company_id", "company__name", "company__name_en",
-                     "company__slug", "company__updated_at",
-                     "company__tickers__symbol", "company__tickers__exchange")
-    )  # fmt: skip
-    for pk, name, name_en, slug, updated_at, symbol, exchange in links:
+    links = rows.company_links([article.pk])
+    for _article, pk, name, name_en, slug, updated_at, symbol, exchange in links:
         company = companies.get(pk)
         if company is None:
             company = companies[pk] = Company(
@@ -103,19 +91,13 @@ def page_parts(article) -> dict:
         if symbol is not None:  # a company with no ticker has one row of NULLs
             listing = Ticker(company_id=pk, symbol=symbol, exchange=exchange)
             company.listings += (listing,)
-    tag_links = (
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            object_id=article.pk,
-        )
-        .order_by("pk")  # in the order typed (Article.tags)
-        .values_list("tag_id", "tag__name", "tag__slug")
-    )
     return {
         "authors": authors,
         "companies": list(companies.values()),
-        "tags": [Tag(pk=pk, name=name, slug=slug) for pk, name, slug in tag_links],
-        "corrections": list(Correction.objects.filter(article_id=article.pk)),
+        "tags": [
+            Tag(pk=pk, name=name, slug=slug) for pk, name, slug in rows.tags(article.pk)
+        ],
+        "corrections": [Correction(**row) for row in rows.corrections(article.pk)],
     }
 
 
@@ -164,10 +146,6 @@ def _updated_at(article, corrections):
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
-# What a related article's card shows.
-CARD_FIELDS = ("pk", "slug", "headline", "dek", "kind", "publish_at")
-
-
 def related_articles(article, companies, tags):
     """Up to four live articles sharing the most companies, then the most tags,
     newest first.
@@ -177,83 +155,55 @@ def related_articles(article, companies, tags):
     one of its tags, so the cost stays flat when a tag (港股, 業績) is on half
     the archive: related stories are recent ones.
 
-    Each step is two queries of plain rows: the candidates' links, newest
-    first (an article's rows are adjacent, one per company or tag it shares),
-    and the candidates' links in the other relation. Ranking 100 rows in
-    Python costs less than building the equivalent query with two counting
-    subqueries (bench/article_parts.py).
+    Each step is two reads: the candidates' links, newest first (an article's
+    rows are adjacent, one per company or tag it shares), and the candidates'
+    links in the other relation. Ranking 100 rows in Python costs less than
+    one query with two counting subqueries (bench/article_parts.py).
     """
     company_ids, tag_ids = [c.pk for c in companies], [t.pk for t in tags]
-    tag_links = TaggedItem.objects.filter(
-        content_type=ContentType.objects.get_for_model(Article), tag_id__in=tag_ids
-    ).values_list("object_id", flat=True)
-    company_links = Article.companies.through.objects.filter(
-        company_id__in=company_ids
-    ).values_list("article_id", flat=True)
     related = []
-    steps = (
-        ("companies__in", company_ids, tag_links, "object_id", tag_ids),
-        ("tags__id__in", tag_ids, company_links, "article_id", company_ids),
+    steps = (  # (this step's relation, its ids, the other relation, its ids)
+        ("company_ids", company_ids, "tag_ids", tag_ids),
+        ("tag_ids", tag_ids, "company_ids", company_ids),
     )
-    for lookup, ids, other_links, other_column, other_ids in steps:
+    for here, ids, there, other_ids in steps:
         if not ids or len(related) == RELATED_LIMIT:
             continue
-        rows = list(
-            Article.objects.live()
-            .filter(**{lookup: ids})
-            .exclude(pk__in=[article.pk, *(r.pk for r in related)])
-            .order_by("-publish_at", "-pk")
+        links = rows.linked_newest(
+            **{here: ids},
+            exclude=[article.pk, *(r.pk for r in related)],
             # The rows after the first RELATED_CANDIDATES finish the counts of
             # the last candidates: an article has at most len(ids) rows.
-            .values_list(*CARD_FIELDS)[: RELATED_CANDIDATES + len(ids) - 1]
+            limit=RELATED_CANDIDATES + len(ids) - 1,
         )
-        candidates = {row[0]: row for row in rows[:RELATED_CANDIDATES]}
-        shared_here = Counter(row[0] for row in rows if row[0] in candidates)
-        shared_there = Counter(
-            other_links.filter(**{f"{other_column}__in": list(candidates)})
+        candidates = {link["pk"]: link for link in links[:RELATED_CANDIDATES]}
+        counted = (link["pk"] for link in links if link["pk"] in candidates)
+        shared = {here: Counter(counted)}
+        shared[there] = Counter(
+            rows.shared_links(list(candidates), **{there: other_ids})
             if other_ids and candidates
             else ()
         )
-        if lookup == "companies__in":
-            shared = {pk: (shared_here[pk], shared_there[pk]) for pk in candidates}
-        else:
-            shared = {pk: (shared_there[pk], shared_here[pk]) for pk in candidates}
         ranked = sorted(
             candidates.values(),
-            key=lambda row: (*shared[row[0]], row[5], row[0]),
+            key=lambda link: (
+                shared["company_ids"][link["pk"]],
+                shared["tag_ids"][link["pk"]],
+                link["publish_at"],
+                link["pk"],
+            ),
             reverse=True,
         )
-        related += [
-            Article(**dict(zip(CARD_FIELDS, row, strict=True)))
-            for row in ranked[: RELATED_LIMIT - len(related)]
-        ]
+        related += [Article(**link) for link in ranked[: RELATED_LIMIT - len(related)]]
     return related
 
 
 def _neighbour(article, *, newer):
-    """The previous or next live article of the same kind, by publish time.
-
-    Written as a range on publish time (not "earlier, or as early with a
-    smaller key"), so it is one step along article_kind_publish_idx; plain
-    rows, no model instances from the ORM.
-    """
+    """The previous or next live article of the same kind, by publish time."""
     if article.publish_at is None:
         return None
-    at, pk = article.publish_at, article.pk
-    if newer:
-        beyond, order = Q(publish_at__gt=at) | Q(pk__gt=pk), ("publish_at", "pk")
-        window = {"publish_at__gte": at}
-    else:
-        beyond, order = Q(publish_at__lt=at) | Q(pk__lt=pk), ("-publish_at", "-pk")
-        window = {"publish_at__lte": at}
-    fields = ("pk", "slug", "headline", "kind", "publish_at")
-    row = (
-        Article.objects.live()
-        .filter(beyond, kind=article.kind, **window)
-        .order_by(*order)
-        .values_list(*fields)[:1]
-    )
-    return Article(**dict(zip(fields, row[0], strict=True))) if row else None
+    link = rows.neighbour(article, newer=newer)
+    return Article(**link) if link else None
 
 
 # The home page's "most covered this week" drifts as articles age out of the

@@ -1,0 +1,200 @@
+"""The fixed reads of the public pages, as plain SQL.
+
+Building a query through the ORM costs 0.2 to 0.6 ms of CPU each time,
+however simple the query; running the same statement from a cursor costs
+about 0.07 ms (bench/article_parts.py). The article page makes eight reads
+besides its own row and a list page two for its cards, all of fixed shape,
+so they are written here once, as SQL that SQLite and PostgreSQL both run.
+Everything else reads through the ORM.
+
+Each function returns plain tuples; the views make what they show of them.
+tests/articles/test_rows.py checks every statement against the ORM query it
+stands for, on the same data.
+"""
+
+import datetime
+
+from django.apps import apps
+from django.contrib.contenttypes.models import ContentType
+from django.db import connections, router
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+
+# Article.objects.live(), for a table aliased "a": keep the two the same.
+LIVE = "a.status = %s AND a.publish_at <= %s"
+
+
+def _article_model():
+    # Looked up, not imported: models.py reads the cards through this module.
+    return apps.get_model("articles", "Article")
+
+
+def live_params() -> list:
+    return [_article_model().Status.PUBLISHED, _db_time(timezone.now())]
+
+
+def _connection():
+    # Where the ORM would read articles from (a replica, for readers).
+    return connections[router.db_for_read(_article_model())]
+
+
+def fetch(statement: str, params) -> list[tuple]:
+    with _connection().cursor() as cursor:
+        cursor.execute(statement, params)
+        return cursor.fetchall()
+
+
+def when(value) -> datetime.datetime | None:
+    """A datetime column as the ORM gives it: aware, in UTC. SQLite hands
+    a raw cursor the stored text, PostgreSQL an aware datetime."""
+    if isinstance(value, str):
+        value = parse_datetime(value)
+    if value is not None and timezone.is_naive(value):
+        value = timezone.make_aware(value, datetime.UTC)
+    return value
+
+
+def _db_time(value):
+    return _connection().ops.adapt_datetimefield_value(value)
+
+
+def _marks(values) -> str:
+    return ", ".join(["%s"] * len(values))
+
+
+def _article_type() -> int:
+    return ContentType.objects.get_for_model(_article_model()).pk  # cached
+
+
+# --- One article's byline, companies, tags and corrections ------------------------
+
+
+def bylines(article_ids) -> list[tuple]:
+    """(article id, author id, name, slug), in byline order."""
+    return fetch(
+        "SELECT ab.article_id, au.id, au.name, au.slug"
+        " FROM articles_articleauthor ab"
+        " JOIN articles_author au ON au.id = ab.author_id"
+        f" WHERE ab.article_id IN ({_marks(article_ids)})"
+        " ORDER BY ab.position, ab.id",
+        list(article_ids),
+    )
+
+
+def company_links(article_ids) -> list[tuple]:
+    """(article id, company id, name, name_en, slug, updated_at, symbol,
+    exchange): one row per ticker of each company linked to the articles
+    (one row of NULLs for a company with none), by company name."""
+    rows = fetch(
+        "SELECT ac.article_id, c.id, c.name, c.name_en, c.slug, c.updated_at,"
+        " t.symbol, t.exchange"
+        " FROM articles_article_companies ac"
+        " JOIN companies_company c ON c.id = ac.company_id"
+        " LEFT JOIN companies_ticker t ON t.company_id = c.id"
+        f" WHERE ac.article_id IN ({_marks(article_ids)})"
+        " ORDER BY c.name, c.id, t.exchange, t.symbol",
+        list(article_ids),
+    )
+    return [(*row[:5], when(row[5]), *row[6:]) for row in rows]
+
+
+def tags(article_id) -> list[tuple]:
+    """(tag id, name, slug) in the order typed."""
+    return fetch(
+        "SELECT tg.id, tg.name, tg.slug"
+        " FROM taggit_taggeditem ti JOIN taggit_tag tg ON tg.id = ti.tag_id"
+        " WHERE ti.content_type_id = %s AND ti.object_id = %s"
+        " ORDER BY ti.id",
+        [_article_type(), article_id],
+    )
+
+
+def corrections(article_id) -> list[dict]:
+    """The article's corrections, oldest first, as Correction's fields."""
+    rows = fetch(
+        'SELECT id, article_id, corrected_at, wrong, "right", created_by_id'
+        " FROM articles_correction WHERE article_id = %s"
+        " ORDER BY corrected_at, id",
+        [article_id],
+    )
+    fields = ("pk", "article_id", "corrected_at", "wrong", "right", "created_by_id")
+    return [
+        dict(zip(fields, (*row[:2], when(row[2]), *row[3:]), strict=True))
+        for row in rows
+    ]
+
+
+# --- Around the article: previous, next and related -------------------------------
+
+# What a neighbour's and a related article's link shows.
+LINK_COLUMNS = "a.id, a.slug, a.headline, a.dek, a.kind, a.publish_at"
+LINK_FIELDS = ("pk", "slug", "headline", "dek", "kind", "publish_at")
+
+
+def _links(rows) -> list[dict]:
+    return [
+        dict(zip(LINK_FIELDS, (*row[:5], when(row[5])), strict=True)) for row in rows
+    ]
+
+
+def neighbour(article, *, newer: bool) -> dict | None:
+    """The next newer (or older) live article of the same kind, by publish
+    time then key: one step along article_kind_publish_idx."""
+    if newer:
+        beyond, order = "a.publish_at >= %s AND (a.publish_at > %s OR a.id > %s)", ""
+    else:
+        beyond = "a.publish_at <= %s AND (a.publish_at < %s OR a.id < %s)"
+        order = " DESC"
+    at = _db_time(article.publish_at)
+    rows = fetch(
+        f"SELECT {LINK_COLUMNS} FROM articles_article a"
+        f" WHERE {LIVE} AND a.kind = %s AND {beyond}"
+        f" ORDER BY a.publish_at{order}, a.id{order} LIMIT 1",
+        [*live_params(), article.kind, at, at, article.pk],
+    )
+    return _links(rows)[0] if rows else None
+
+
+def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:
+    """Live articles linked to any of ``company_ids`` (or of ``tag_ids``),
+    newest first, one row per link (an article sharing two companies comes
+    twice, in adjacent rows), without the keys in ``exclude``."""
+    if company_ids:
+        join, ids = (
+            "JOIN articles_article_companies l ON l.article_id = a.id"
+            f" WHERE l.company_id IN ({_marks(company_ids)})",
+            list(company_ids),
+        )
+    else:
+        join, ids = (
+            "JOIN taggit_taggeditem l ON l.object_id = a.id"
+            f" WHERE l.content_type_id = %s AND l.tag_id IN ({_marks(tag_ids)})",
+            [_article_type(), *tag_ids],
+        )
+    rows = fetch(
+        f"SELECT {LINK_COLUMNS} FROM articles_article a {join}"
+        f" AND {LIVE} AND a.id NOT IN ({_marks(exclude)})"
+        " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s",
+        [*ids, *live_params(), *exclude, limit],
+    )
+    return _links(rows)
+
+
+def shared_links(article_ids, *, company_ids=(), tag_ids=()) -> list[int]:
+    """For each link of ``article_ids`` to one of ``company_ids`` (or of
+    ``tag_ids``), the article's key."""
+    if company_ids:
+        statement = (
+            "SELECT article_id FROM articles_article_companies"
+            f" WHERE company_id IN ({_marks(company_ids)})"
+            f" AND article_id IN ({_marks(article_ids)})"
+        )
+        params = [*company_ids, *article_ids]
+    else:
+        statement = (
+            "SELECT object_id FROM taggit_taggeditem WHERE content_type_id = %s"
+            f" AND tag_id IN ({_marks(tag_ids)})"
+            f" AND object_id IN ({_marks(article_ids)})"
+        )
+        params = [_article_type(), *tag_ids, *article_ids]
+    return [row[0] for row in fetch(statement, params)]

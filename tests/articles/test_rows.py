@@ -1,0 +1,191 @@
+"""articles/rows.py: each plain-SQL read gives what the ORM query it stands
+for gives, on the same data (on SQLite and on PostgreSQL, as the suite runs
+on both)."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q
+from django.utils import timezone
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.django import TestCase
+from taggit.models import Tag, TaggedItem
+
+from articles import rows
+from articles.models import Article, ArticleAuthor, Correction
+from tests.factories import make_article, make_author, make_company, make_live_article
+
+pytestmark = pytest.mark.django_db
+
+LINK = list(rows.LINK_FIELDS)
+
+
+@pytest.fixture
+def article():
+    article = make_live_article()
+    for position, name in ((2, "黃小明"), (1, "陳大文"), (1, "李文")):
+        author = make_author(name=name)
+        ArticleAuthor.objects.create(article=article, author=author, position=position)
+    article.companies.add(
+        make_company("0700.HK", "TCEHY.US", name="騰訊控股"),
+        make_company(name="未上市公司"),
+        make_company("9988.HK", name="阿里巴巴"),
+    )
+    article.tags.add("港股", "科技", "業績")
+    now = timezone.now()
+    for days, wrong in ((1, "舊的說法"), (3, "更舊的說法")):
+        Correction.objects.create(
+            article=article, corrected_at=now - timedelta(days=days), wrong=wrong,
+            right="正確的說法",
+        )  # fmt: skip
+    make_live_article().companies.add(article.companies.first())  # not this one's
+    return article
+
+
+def test_bylines_in_byline_order(article):
+    orm = (
+        ArticleAuthor.objects.filter(article_id=article.pk)
+        .order_by("position", "pk")
+        .values_list("article_id", "author_id", "author__name", "author__slug")
+    )
+    assert rows.bylines([article.pk]) == list(orm)
+    assert len(orm) == 3
+
+
+def test_company_links_with_every_ticker_by_name(article):
+    orm = (
+        Article.companies.through.objects.filter(article_id=article.pk)
+        .order_by("company__name", "company_id", "company__tickers__exchange",
+                  "company__tickers__symbol")
+        .values_list("article_id", "company_id", "company__name",
+                     "company__name_en", "company__slug", "company__updated_at",
+                     "company__tickers__symbol", "company__tickers__exchange")
+    )  # fmt: skip
+    got = rows.company_links([article.pk])
+    assert got == list(orm)
+    assert len(got) == 4  # two tickers, one, and a row of NULLs for none
+    assert all(timezone.is_aware(row[5]) for row in got)
+
+
+def test_tags_in_the_order_typed(article):
+    orm = (
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            object_id=article.pk,
+        )
+        .order_by("pk")
+        .values_list("tag_id", "tag__name", "tag__slug")
+    )
+    assert rows.tags(article.pk) == list(orm)
+    assert [name for _pk, name, _slug in orm] == ["港股", "科技", "業績"]
+
+
+def test_corrections_oldest_first_with_every_field(article):
+    orm = [
+        {**{f.attname: getattr(c, f.attname) for f in Correction._meta.concrete_fields
+            if f.attname != "id"}, "pk": c.pk}
+        for c in Correction.objects.filter(article=article)
+    ]  # fmt: skip
+    got = rows.corrections(article.pk)
+    assert got == orm
+    assert [c["wrong"] for c in got] == ["更舊的說法", "舊的說法"]
+    assert Correction(**got[0]).corrected_at == orm[0]["corrected_at"]
+
+
+def test_live_is_article_objects_live():
+    now = timezone.now()
+    make_live_article(publish_at=now - timedelta(minutes=1))
+    make_article(status=Article.Status.PUBLISHED, publish_at=now + timedelta(minutes=1))
+    make_article(status=Article.Status.DRAFT, publish_at=now - timedelta(days=1))
+    make_article(status=Article.Status.UNPUBLISHED, publish_at=now - timedelta(days=1))
+    make_article(status=Article.Status.REVIEW)
+    got = rows.fetch(
+        f"SELECT a.id FROM articles_article a WHERE {rows.LIVE} ORDER BY a.id",
+        rows.live_params(),
+    )
+    assert [pk for (pk,) in got] == list(
+        Article.objects.live().order_by("pk").values_list("pk", flat=True)
+    )
+    assert len(got) == 1
+
+
+def orm_neighbour(article, *, newer):
+    """The rule in the ORM: the nearest live article of the same kind after
+    (or before) this one by publish time, then key."""
+    at, pk = article.publish_at, article.pk
+    if newer:
+        beyond = Q(publish_at__gt=at) | Q(publish_at=at, pk__gt=pk)
+        order = ("publish_at", "pk")
+    else:
+        beyond = Q(publish_at__lt=at) | Q(publish_at=at, pk__lt=pk)
+        order = ("-publish_at", "-pk")
+    found = Article.objects.live().filter(beyond, kind=article.kind).order_by(*order)
+    return found.values(*LINK).first()
+
+
+class NeighbourTests(TestCase):
+    @settings(
+        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+    )
+    @given(
+        st.lists(
+            st.tuples(
+                st.integers(-4, 2),  # minutes from now: ties and the future
+                st.sampled_from(Article.Kind.values),
+                st.sampled_from([Article.Status.PUBLISHED, Article.Status.DRAFT]),
+            ),
+            min_size=1,
+            max_size=8,
+        )
+    )
+    def test_same_as_the_rule_in_the_orm(self, specs):
+        now = timezone.now().replace(microsecond=0)
+        for minutes, kind, status in specs:
+            make_article(
+                status=status, kind=kind, publish_at=now + timedelta(minutes=minutes)
+            )
+        for article in Article.objects.all():
+            for newer in (True, False):
+                assert rows.neighbour(article, newer=newer) == orm_neighbour(
+                    article, newer=newer
+                )
+
+
+def test_linked_newest_and_shared_links_match_the_orm(article):
+    company_ids = list(article.companies.values_list("pk", flat=True))
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    others = []
+    for n in range(6):
+        other = make_live_article(publish_at=timezone.now() - timedelta(hours=n % 3))
+        other.companies.add(*company_ids[: n % 3])
+        other.tags.add(*Tag.objects.filter(pk__in=tag_ids[n % 2 :]))
+        others.append(other.pk)
+    make_article().companies.add(*company_ids)  # a draft: never related
+    live = Article.objects.live().exclude(pk__in=[article.pk, others[0]])
+    for field, kwargs in (
+        ("companies", {"company_ids": company_ids}),
+        ("tags__id", {"tag_ids": tag_ids}),
+    ):
+        ids = next(iter(kwargs.values()))
+        orm = (
+            live.filter(**{f"{field}__in": ids})
+            .order_by("-publish_at", "-pk")
+            .values(*LINK)[:7]
+        )
+        got = rows.linked_newest(**kwargs, exclude=[article.pk, others[0]], limit=7)
+        assert got == list(orm)
+        assert got
+    assert sorted(rows.shared_links(others, company_ids=company_ids)) == sorted(
+        Article.companies.through.objects.filter(
+            company_id__in=company_ids, article_id__in=others
+        ).values_list("article_id", flat=True)
+    )
+    assert sorted(rows.shared_links(others, tag_ids=tag_ids)) == sorted(
+        TaggedItem.objects.filter(
+            content_type=ContentType.objects.get_for_model(Article),
+            tag_id__in=tag_ids,
+            object_id__in=others,
+        ).values_list("object_id", flat=True)
+    )
