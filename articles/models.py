@@ -11,7 +11,6 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import models, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
@@ -19,6 +18,7 @@ from django_prose_editor.fields import ProseEditorField
 from taggit.managers import TaggableManager
 
 from companies.models import Company, Ticker
+from newsroom import paths
 from newsroom.fields import LinesField
 
 from . import image_tasks, images, rows
@@ -104,7 +104,7 @@ class Author(models.Model):
             image_tasks.schedule_renditions(self)
 
     def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
+        return paths.path("articles:author", slug=self.slug)
 
     @property
     def photo_picture(self) -> dict | None:
@@ -123,6 +123,10 @@ class Link:
     name: str
     url: str
     tickers: tuple[str, ...] = ()
+
+
+# The columns an article's card shows (article_card); lists read no others.
+CARD_FIELDS = ("kind", "slug", "headline", "dek", "publish_at")
 
 
 class _CardIterable(models.query.ModelIterable):
@@ -148,11 +152,8 @@ def attach_cards(articles) -> None:
     if not ids:
         return
     bylines = defaultdict(list)
-    author_urls = {}  # one reverse() per author, however many cards name them
     for article_id, _author, name, slug in rows.bylines(ids):
-        if slug not in author_urls:
-            author_urls[slug] = reverse("articles:author", kwargs={"slug": slug})
-        bylines[article_id].append(Link(name, author_urls[slug]))
+        bylines[article_id].append(Link(name, paths.path("articles:author", slug=slug)))
     # Each company link once per ticker of the company (once with no ticker).
     named, tickers, linked = {}, defaultdict(dict), defaultdict(dict)
     links = rows.company_links(ids)
@@ -204,6 +205,11 @@ class ArticleQuerySet(models.QuerySet):
         clone = self._chain()
         clone._iterable_class = _CardIterable
         return clone
+
+    def cards(self):
+        """What a list shows of each article: its card's own columns
+        (CARD_FIELDS), its byline and its companies (``with_cards``)."""
+        return self.with_cards().only(*CARD_FIELDS)
 
     def with_bylines(self):
         return self.prefetch_related(
@@ -455,10 +461,7 @@ class Article(models.Model):
             super().save(*args, **kwargs)
 
     def get_absolute_url(self):
-        kwargs = {"pk": self.pk}
-        if self.slug:
-            return reverse("articles:detail", kwargs={**kwargs, "slug": self.slug})
-        return reverse("articles:detail", kwargs=kwargs)
+        return paths.path("articles:detail", pk=self.pk, slug=self.slug or None)
 
     def derive_columns(self):
         """Set the columns made from others: the sanitised body, its plain text

@@ -198,3 +198,22 @@ def shared_links(article_ids, *, company_ids=(), tag_ids=()) -> list[int]:
         )
         params = [_article_type(), *tag_ids, *article_ids]
     return [row[0] for row in fetch(statement, params)]
+
+
+# --- The home page -----------------------------------------------------------------
+
+
+def most_covered(since, limit) -> list[dict]:
+    """The companies with the most live articles published since ``since``:
+    most first, then by name. Counted per company key before the names are
+    joined, which halves what PostgreSQL does for the home page."""
+    rows = fetch(
+        "SELECT c.slug, c.name, s.n FROM ("
+        " SELECT l.company_id, COUNT(*) AS n FROM articles_article a"
+        " JOIN articles_article_companies l ON l.article_id = a.id"
+        f" WHERE {LIVE} AND a.publish_at >= %s GROUP BY l.company_id"
+        ") s JOIN companies_company c ON c.id = s.company_id"
+        " ORDER BY s.n DESC, c.name LIMIT %s",
+        [*live_params(), _db_time(since), limit],
+    )
+    return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]

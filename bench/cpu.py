@@ -1,6 +1,6 @@
 """CPU per request of make bench's targets, in-process, as gunicorn calls Django.
 
-    .venv/bin/python bench/cpu.py [--runs N] [--profile] [TARGET or /URL ...]
+    .venv/bin/python bench/cpu.py [--runs N] [--profile] [--urls DIR] [TARGET|/URL ...]
 
 (with make bench's DATABASE_URL). Each request of a target's URL list
 (var/bench/urls/<target>.txt, written by make bench), or of one URL given as
@@ -11,6 +11,12 @@ requests, N requests (default 200, cycling through the list) are timed with
 queries of the list's first URL and its size; with --profile, pyinstrument's
 tree of where the time went. Unlike wrk's figures these do not depend on what
 else the machine runs, only on this process.
+
+The same measure of the Wagtail peer, with its own interpreter, settings and
+URL lists (``manage.py dump_urls --out DIR`` in its site):
+
+    cd ../shared/bench/peer-wagtail/site && DJANGO_SETTINGS_MODULE=peersite.settings \
+      /tmp/wagtail-venv/bin/python /path/to/bench/cpu.py --urls DIR article tag
 """
 
 import argparse
@@ -63,11 +69,11 @@ def call(url: str) -> tuple[str, bytes]:
     return statuses[0], body
 
 
-def measure(target: str, runs: int, *, profile: bool = False) -> str:
+def measure(target: str, runs: int, *, profile: bool = False, lists: Path) -> str:
     if target.startswith("/"):
         urls = [target]
     else:
-        urls = (ROOT / "var" / "bench" / "urls" / f"{target}.txt").read_text().split()
+        urls = (lists / f"{target}.txt").read_text().split()
     for url in urls[:20]:
         call(url)
     profiler = None
@@ -100,9 +106,14 @@ def main():
     parser.add_argument("targets", nargs="*", default=TARGETS)
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument(
+        "--urls", type=Path, default=ROOT / "var" / "bench" / "urls",
+        help="the directory of the URL lists (default: make bench's)",
+    )  # fmt: skip
     args = parser.parse_args()
     for target in args.targets:
-        sys.stdout.write(measure(target, args.runs, profile=args.profile) + "\n")
+        result = measure(target, args.runs, profile=args.profile, lists=args.urls)
+        sys.stdout.write(result + "\n")
 
 
 if __name__ == "__main__":

@@ -30,7 +30,7 @@ from django.utils import translation  # noqa: E402
 
 from articles.models import Article  # noqa: E402
 from articles.public.filters import ArticleFilter  # noqa: E402
-from articles.public.views import for_lists, paginate  # noqa: E402
+from articles.public.views import paginate  # noqa: E402
 
 TEMPLATES = ROOT / "templates"
 
@@ -61,7 +61,7 @@ def main():
     filterset = ArticleFilter(
         request.GET, queryset=Article.objects.live().briefs(), fixed_kind=True
     )
-    page = paginate(request, for_lists(filterset.qs))
+    page = paginate(request, filterset.qs.cards())
     list(page)
     list(filterset.form.fields["author"].widget.choices)
     context = {"filter": filterset, "page": page, "messages_for_filter": []}

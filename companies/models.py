@@ -4,11 +4,11 @@ import hashlib
 
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from django.utils.translation import gettext_lazy as _
 
+from newsroom import paths
 from newsroom.fields import LinesField
 
 from .tickers import (
@@ -77,7 +77,7 @@ class Company(models.Model):
 
     @staticmethod
     def url_for(slug: str) -> str:
-        return reverse("companies:detail", kwargs={"slug": slug})
+        return paths.path("companies:detail", slug=slug)
 
     def _unique_slug(self, ticker=None):
         """An address from the English name, else the primary ticker

@@ -30,7 +30,7 @@ def company_detail(request, slug):
     company = get_object_or_404(Company.objects.prefetch_related("tickers"), slug=slug)
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
-    coverage = company.articles.live().with_cards().defer("body", "body_text")
+    coverage = company.articles.live().cards()
     page = Paginator(coverage, PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,

@@ -17,7 +17,7 @@ from companies.models import Company, Ticker
 from newsroom import pagecache
 
 from .. import preview, rows, tagging
-from ..models import Article, Author, Correction
+from ..models import CARD_FIELDS, Article, Author, Correction, attach_cards
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
@@ -30,12 +30,6 @@ RELATED_LIMIT = 4
 RELATED_CANDIDATES = 100
 # Edits within this long of publication are part of publishing, not an update.
 UPDATE_GRACE = timedelta(minutes=5)
-
-
-def for_lists(queryset):
-    """Everything an article card shows, in a fixed number of queries; not
-    the body, which a card never shows and which is most of a row's bytes."""
-    return queryset.with_cards().defer("body", "body_text")
 
 
 class ArticlePaginator(Paginator):
@@ -213,28 +207,25 @@ HOME_DRIFT = timedelta(hours=1)
 
 @pagecache.cached(seconds=int(HOME_DRIFT.total_seconds()))
 def home(request):
-    live = Article.objects.live()
+    live = Article.objects.live().only(*CARD_FIELDS)
+    lead_features = list(live.features()[:3])
+    briefs = list(live.briefs()[:PER_PAGE])
+    attach_cards(lead_features + briefs)  # one read of both lists' cards
     week_ago = timezone.now() - timedelta(days=7)
-    most_covered = (
-        live.filter(publish_at__gte=week_ago, companies__isnull=False)
-        .values("companies__slug", "companies__name")
-        .annotate(count=Count("pk", distinct=True))
-        .order_by("-count", "companies__name")[:8]
-    )
     return render(
         request,
         "articles/home.html",
         {
-            "lead_features": list(for_lists(live.features())[:3]),
-            "briefs": list(for_lists(live.briefs())[:PER_PAGE]),
-            "most_covered": list(most_covered),
+            "lead_features": lead_features,
+            "briefs": briefs,
+            "most_covered": rows.most_covered(week_ago, 8),
         },
     )
 
 
 def _filtered_list(request, *, queryset, fixed_kind, template, extra=None):
     filterset = ArticleFilter(request.GET, queryset=queryset, fixed_kind=fixed_kind)
-    page = paginate(request, for_lists(filterset.qs))
+    page = paginate(request, filterset.qs.cards())
     context = {
         "filter": filterset,
         "page": page,
@@ -310,7 +301,7 @@ def tag_index(request):
 def author_detail(request, slug):
     author = get_object_or_404(Author, slug=slug)
     articles = Article.objects.live().filter(bylines__author=author)
-    page = paginate(request, for_lists(articles))
+    page = paginate(request, articles.cards())
     return render(
         request, "articles/author_detail.html", {"author": author, "page": page}
     )
@@ -321,7 +312,7 @@ def tag_detail(request, slug):
     # A tag only unpublished copy carries is as unknown as one never made.
     tag = get_object_or_404(tagging.live_tags(), slug=slug)
     articles = Article.objects.live().filter(tags__slug=tag.slug)
-    page = paginate(request, for_lists(articles))
+    page = paginate(request, articles.cards())
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 
@@ -344,7 +335,7 @@ def archive_month(request, year, month):
     articles = Article.objects.live().filter(
         publish_at__year=year, publish_at__month=month
     )
-    page = paginate(request, for_lists(articles))
+    page = paginate(request, articles.cards())
     first_day = date(year, month, 1)
     last_day = date(year, month, calendar.monthrange(year, month)[1])
     return render(

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -189,3 +189,37 @@ def test_linked_newest_and_shared_links_match_the_orm(article):
             object_id__in=others,
         ).values_list("object_id", flat=True)
     )
+
+
+def test_most_covered_matches_the_orm_ties_by_name():
+    now = timezone.now()
+    a, b, c, d = (
+        make_company(name=n) for n in ("乙公司", "甲公司", "丙公司", "丁公司")
+    )
+    for companies, when, status in (
+        ((a, b), now - timedelta(days=1), Article.Status.PUBLISHED),
+        ((a, b, c), now - timedelta(days=6), Article.Status.PUBLISHED),
+        ((c,), now - timedelta(days=8), Article.Status.PUBLISHED),  # too old
+        ((d, d), now - timedelta(days=1), Article.Status.DRAFT),  # not live
+        ((d,), now + timedelta(hours=1), Article.Status.PUBLISHED),  # scheduled
+    ):
+        make_article(status=status, publish_at=when).companies.add(*companies)
+    week_ago = now - timedelta(days=7)
+    orm = (
+        Article.objects.live()
+        .filter(publish_at__gte=week_ago, companies__isnull=False)
+        .values("companies__slug", "companies__name")
+        .annotate(count=Count("pk", distinct=True))
+        .order_by("-count", "companies__name")[:8]
+    )
+    expected = [
+        {
+            "slug": r["companies__slug"],
+            "name": r["companies__name"],
+            "count": r["count"],
+        }
+        for r in orm
+    ]
+    assert rows.most_covered(week_ago, 8) == expected
+    assert [r["count"] for r in expected] == [2, 2, 1]
+    assert rows.most_covered(week_ago, 1) == expected[:1]
