@@ -217,3 +217,8 @@ def most_covered(since, limit) -> list[dict]:
         [*live_params(), _db_time(since), limit],
     )
     return [{"slug": slug, "name": name, "count": n} for slug, name, n in rows]
+
+
+def author_choices() -> list[tuple]:
+    """(slug, name) of every author, by name: the list filter's choices."""
+    return fetch("SELECT slug, name FROM articles_author ORDER BY name, id", [])

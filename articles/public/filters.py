@@ -15,6 +15,7 @@ from taggit.models import Tag
 from companies.matching import resolve as resolve_company
 from companies.tickers import Exchange
 
+from .. import rows
 from ..models import Article, Author
 
 
@@ -86,9 +87,7 @@ class ArticleFilter(django_filters.FilterSet):
         # Readers pick authors by name; the URL carries the slug, and a slug
         # that names nobody still filters (to nothing, with a message).
         self.filters["author"].extra["widget"] = forms.Select(
-            choices=_LazyChoices(
-                _("All authors"), lambda: Author.objects.values_list("slug", "name")
-            )
+            choices=_LazyChoices(_("All authors"), rows.author_choices)
         )
 
     def _company(self, value):

@@ -309,10 +309,11 @@ def author_detail(request, slug):
 
 @pagecache.cached("page")
 def tag_detail(request, slug):
-    # A tag only unpublished copy carries is as unknown as one never made.
-    tag = get_object_or_404(tagging.live_tags(), slug=slug)
-    articles = Article.objects.live().filter(tags__slug=tag.slug)
-    page = paginate(request, articles.cards())
+    tag = get_object_or_404(Tag, slug=slug)
+    page = paginate(request, Article.objects.live().filter(tags=tag).cards())
+    if not page.paginator.count:
+        # A tag only unpublished copy carries is as unknown as one never made.
+        raise Http404
     return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
 
 

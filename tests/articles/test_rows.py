@@ -14,7 +14,7 @@ from hypothesis.extra.django import TestCase
 from taggit.models import Tag, TaggedItem
 
 from articles import rows
-from articles.models import Article, ArticleAuthor, Correction
+from articles.models import Article, ArticleAuthor, Author, Correction
 from tests.factories import make_article, make_author, make_company, make_live_article
 
 pytestmark = pytest.mark.django_db
@@ -223,3 +223,11 @@ def test_most_covered_matches_the_orm_ties_by_name():
     assert rows.most_covered(week_ago, 8) == expected
     assert [r["count"] for r in expected] == [2, 2, 1]
     assert rows.most_covered(week_ago, 1) == expected[:1]
+
+
+def test_author_choices_by_name_as_the_orm_orders_them():
+    for name in ("黃小明", "陳大文", "Alice Wong", "李文"):
+        make_author(name=name)
+    assert rows.author_choices() == list(
+        Author.objects.order_by("name", "pk").values_list("slug", "name")
+    )

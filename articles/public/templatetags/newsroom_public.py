@@ -7,13 +7,16 @@ from django import forms, template
 from django.forms.utils import flatatt
 from django.forms.widgets import Input
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html, format_html_join
+from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
 
 from newsroom import display
 
+from ...models import Article
+
 register = template.Library()
 
+KIND_LABELS = dict(Article.Kind.choices)  # lazy labels, in the active language
 # Readers are told times in Hong Kong, whatever the server's zone.
 HONG_KONG = ZoneInfo("Asia/Hong_Kong")
 
@@ -80,20 +83,22 @@ def filter_control(field):
     value = field.value()
     if is_select:
         chosen = "" if value is None else str(value)
-        options = format_html_join(
-            "",
-            '<option value="{}"{}>{}</option>',
-            (
-                (key, " selected" if str(key) == chosen else "", label)
-                for key, label in widget.choices
-            ),
+        options = "".join(  # html.escape: what format_html would call, cheaper
+            f'<option value="{escape(str(key))}"'
+            f"{' selected' if str(key) == chosen else ''}>{escape(str(label))}</option>"
+            for key, label in widget.choices
         )
-        return format_html("<select{}>{}</select>", flatatt(attrs), options)
+        return mark_safe(f"<select{flatatt(attrs)}>{options}</select>")
     attrs = {"type": widget.input_type, **attrs}
     shown = widget.format_value(value)
     if shown is not None:
         attrs["value"] = shown
     return format_html("<input{}>", flatatt(attrs))
+
+
+def _kind_label(kind: str) -> str:
+    """get_kind_display() without a model method's lookups: 簡訊, 專題."""
+    return escape(str(KIND_LABELS.get(kind, kind)))
 
 
 @register.simple_tag
@@ -123,7 +128,7 @@ def article_card(article, level=2, compact=False, headline=None, snippet=None):
     html = [
         f'<article class="card card-{escape(article.kind)}">\n'
         f'  <p class="card-meta"><span class="kind">'
-        f"{escape(str(article.get_kind_display()))}</span>{published}</p>\n"
+        f"{_kind_label(article.kind)}</span>{published}</p>\n"
         f'  <h{level} class="card-headline"><a href="'
         f'{escape(article.get_absolute_url())}">{title}</a></h{level}>\n'
     ]
