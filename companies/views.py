@@ -27,7 +27,7 @@ def company_index(request):
 
 @pagecache.cached("page")
 def company_detail(request, slug):
-    company = get_object_or_404(Company.objects.prefetch_related("tickers"), slug=slug)
+    company = get_object_or_404(Company, slug=slug)
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
     coverage = company.articles.live().cards()
