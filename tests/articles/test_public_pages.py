@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from articles.models import Article, Correction
+from articles.public import views
 from articles.public.templatetags.newsroom_public import hk_date, hk_datetime
 from companies.matching import get_matcher
 from tests.factories import (
@@ -140,17 +141,22 @@ def test_pages_of_a_list_never_overlap_when_publish_times_tie(client):
 
 
 @pytest.mark.usefixtures("no_page_cache")
-def test_a_deep_page_costs_the_same_queries_and_reads_only_keys_to_skip(client):
-    for n in range(60):
+def test_a_deep_page_costs_one_query_more_and_reads_only_keys_to_skip(client):
+    deep = views.DIRECT_ROWS // views.PER_PAGE + 2  # the first page read by keys
+    for n in range(deep * views.PER_PAGE):
         make_live_article(
-            headline=f"深頁第{n:02d}則",
+            headline=f"深頁第{n:03d}則",
             publish_at=timezone.now() - timedelta(hours=n + 1),
         )
     first = count_queries(client, "/briefs/")
+    near = count_queries(client, f"/briefs/?page={deep - 2}")
     with CaptureQueriesContext(connection) as queries:
-        html = page_html(client, "/briefs/?page=3")
-    assert len(queries) == first
-    assert "深頁第40則" in html and "深頁第59則" in html and "深頁第39則" not in html
+        html = page_html(client, f"/briefs/?page={deep}")
+    # The first pages read their rows in one query; deeper, keys then rows.
+    assert near == first and len(queries) == first + 1
+    start = (deep - 1) * views.PER_PAGE
+    assert f"深頁第{start:03d}則" in html and f"深頁第{start + 19:03d}則" in html
+    assert f"深頁第{start - 1:03d}則" not in html
     # The rows skipped by OFFSET are read as keys only; whole rows are read
     # by key for the page's twenty.
     offset = [q["sql"] for q in queries if "OFFSET" in q["sql"].upper()]
