@@ -71,9 +71,15 @@ max_requests_jitter = env_int("GUNICORN_MAX_REQUESTS_JITTER", 5000)
 # Trust X-Forwarded-Proto (HTTPS) only from the proxy's addresses.
 forwarded_allow_ips = env_str("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 
-# Logs: JSON lines, the access log on stdout (newsroom/logging.py).
+# Logs: JSON lines, the access log on stdout (newsroom/logging.py), or in a
+# file. GUNICORN_ACCESS_LOG=off leaves access logging to the proxy in front,
+# which writes a line per request anyway (with $request_id and
+# $upstream_response_time it has what ours has): a line here costs about a
+# seventh of a cached page's throughput (docs/performance.md).
 logger_class = "newsroom.logging.GunicornLogger"
-accesslog = "-"
+accesslog = env_str("GUNICORN_ACCESS_LOG", "-")
+if accesslog.lower() == "off":
+    accesslog = None
 errorlog = "-"
 loglevel = env_str("GUNICORN_LOG_LEVEL", "info")
 

@@ -179,11 +179,14 @@ class Server:
             # rates a worker would restart every minute or so, and the RSS
             # after the run would be a young worker's.
             GUNICORN_MAX_REQUESTS="0",
+            # As the peer, which logs no requests. ("--access-logfile
+            # /dev/null" still built and wrote every line: about a seventh of
+            # a cached page's throughput; docs/performance.md.)
+            GUNICORN_ACCESS_LOG="off",
         )
         run(["redis-cli", "-u", REDIS_URL, "flushdb"], capture_output=True)
         self.process = subprocess.Popen(
-            [str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi",
-             "--access-logfile", "/dev/null"],
+            [str(ROOT / ".venv" / "bin" / "gunicorn"), "newsroom.wsgi"],
             env=env, cwd=ROOT, start_new_session=True,
         )  # fmt: skip
         deadline = time.monotonic() + 60

@@ -15,6 +15,7 @@ export REDIS_URL="redis://127.0.0.1:6379/$DB" SECRET_KEY=bench-only DEBUG=0
 export ALLOWED_HOSTS=127.0.0.1,localhost SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0
 export LOG_LEVEL=WARNING GUNICORN_LOG_LEVEL=warning STATIC_ROOT="$PWD/var/bench/static"
 export WEB_CONCURRENCY=2 GUNICORN_BIND="127.0.0.1:$PORT" GUNICORN_MAX_REQUESTS=0
+export GUNICORN_ACCESS_LOG=off
 export BASE_URL="http://127.0.0.1:$PORT" WRK_DURATION="${D:-10s}"
 RUN=../shared/bench/peer-wagtail/bench/bench_urls.sh
 URLS=var/bench/urls
@@ -22,8 +23,7 @@ for round in ${ROUNDS:-1 2}; do
   for class in sync gthread; do
     for cache in 1 0; do
       redis-cli -n "$DB" flushdb >/dev/null
-      GUNICORN_WORKER_CLASS=$class PAGE_CACHE=$cache .venv/bin/gunicorn newsroom.wsgi \
-        --access-logfile /dev/null &
+      GUNICORN_WORKER_CLASS=$class PAGE_CACHE=$cache .venv/bin/gunicorn newsroom.wsgi &
       pid=$!
       for _ in $(seq 1 60); do curl -sf -o /dev/null "$BASE_URL/healthz" && break; sleep 0.5; done
       tag="worker=$class round=$round load=$(cut -d' ' -f1 /proc/loadavg)"

@@ -20,6 +20,7 @@ ENV_NAMES = [
     "GUNICORN_TIMEOUT",
     "FORWARDED_ALLOW_IPS",
     "GUNICORN_CONTROL_SOCKET",
+    "GUNICORN_ACCESS_LOG",
 ]
 
 
@@ -77,6 +78,17 @@ def test_environment_overrides(monkeypatch):
     assert config.worker_class_str == "gthread" and config.threads == 8
     assert config.timeout == 60
     assert config.forwarded_allow_ips == ["10.0.0.1", "10.0.0.2"]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [("off", None), ("OFF", None), ("/var/log/a.log", "/var/log/a.log")],
+)
+def test_the_access_log_can_go_to_a_file_or_be_left_to_the_proxy(
+    monkeypatch, value, expected
+):
+    config, _namespace = load(monkeypatch, GUNICORN_ACCESS_LOG=value)
+    assert config.accesslog == expected
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="gunicorn needs fork")
