@@ -3,11 +3,13 @@
 Building a query through the ORM costs 0.2 to 0.6 ms of CPU each time,
 however simple the query; running the same statement from a cursor costs
 about 0.07 ms (bench/article_parts.py). The article page makes eight reads
-besides its own row and a list page two for its cards, all of fixed shape,
-so they are written here once, as SQL that SQLite and PostgreSQL both run.
-Everything else reads through the ORM.
+besides its own row, a list page two for its cards, the home page one for
+its most covered companies and the list filter one for its authors, all of
+fixed shape, so they are written here once, as SQL that SQLite and
+PostgreSQL both run. Everything else reads through the ORM.
 
-Each function returns plain tuples; the views make what they show of them.
+Each function returns plain tuples or dicts; the views make what they show
+of them. An empty list of keys reads nothing (SQL has no empty ``IN ()``).
 tests/articles/test_rows.py checks every statement against the ORM query it
 stands for, on the same data.
 """
@@ -71,6 +73,8 @@ def _article_type() -> int:
 
 def bylines(article_ids) -> list[tuple]:
     """(article id, author id, name, slug), in byline order."""
+    if not article_ids:
+        return []
     return fetch(
         "SELECT ab.article_id, au.id, au.name, au.slug"
         " FROM articles_articleauthor ab"
@@ -85,6 +89,8 @@ def company_links(article_ids) -> list[tuple]:
     """(article id, company id, name, name_en, slug, updated_at, symbol,
     exchange): one row per ticker of each company linked to the articles
     (one row of NULLs for a company with none), by company name."""
+    if not article_ids:
+        return []
     rows = fetch(
         "SELECT ac.article_id, c.id, c.name, c.name_en, c.slug, c.updated_at,"
         " t.symbol, t.exchange"
@@ -159,6 +165,8 @@ def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:
     """Live articles linked to any of ``company_ids`` (or of ``tag_ids``),
     newest first, one row per link (an article sharing two companies comes
     twice, in adjacent rows), without the keys in ``exclude``."""
+    if not (company_ids or tag_ids):
+        return []
     if company_ids:
         join, ids = (
             "JOIN articles_article_companies l ON l.article_id = a.id"
@@ -171,10 +179,10 @@ def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:
             f" WHERE l.content_type_id = %s AND l.tag_id IN ({_marks(tag_ids)})",
             [_article_type(), *tag_ids],
         )
+    not_in = f" AND a.id NOT IN ({_marks(exclude)})" if exclude else ""
     rows = fetch(
         f"SELECT {LINK_COLUMNS} FROM articles_article a {join}"
-        f" AND {LIVE} AND a.id NOT IN ({_marks(exclude)})"
-        " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s",
+        f" AND {LIVE}{not_in} ORDER BY a.publish_at DESC, a.id DESC LIMIT %s",
         [*ids, *live_params(), *exclude, limit],
     )
     return _links(rows)
@@ -183,6 +191,8 @@ def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:
 def shared_links(article_ids, *, company_ids=(), tag_ids=()) -> list[int]:
     """For each link of ``article_ids`` to one of ``company_ids`` (or of
     ``tag_ids``), the article's key."""
+    if not article_ids or not (company_ids or tag_ids):
+        return []
     if company_ids:
         statement = (
             "SELECT article_id FROM articles_article_companies"

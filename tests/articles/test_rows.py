@@ -231,3 +231,19 @@ def test_author_choices_by_name_as_the_orm_orders_them():
     assert rows.author_choices() == list(
         Author.objects.order_by("name", "pk").values_list("slug", "name")
     )
+
+
+def test_empty_key_lists_read_nothing(django_assert_num_queries):
+    with django_assert_num_queries(0):
+        assert rows.bylines([]) == [] and rows.company_links([]) == []
+        assert rows.linked_newest(company_ids=[], exclude=[1], limit=5) == []
+        assert rows.shared_links([], company_ids=[1]) == []
+        assert rows.shared_links([1], tag_ids=[]) == []
+
+
+def test_linked_newest_with_nothing_to_exclude():
+    company = make_company()
+    article = make_live_article()
+    article.companies.add(company)
+    got = rows.linked_newest(company_ids=[company.pk], exclude=[], limit=5)
+    assert [link["pk"] for link in got] == [article.pk]
