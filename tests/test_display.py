@@ -112,8 +112,12 @@ def test_newsletter_picks_show_publish_time_in_hkt(chow, settings):
 
     chow.is_superuser = True
     chow.save()
-    make_live_article(kind="feature", publish_at=timezone.now() - timedelta(minutes=5))
-    issue = composing.create_issue(current_week())
+    article = make_live_article(
+        kind="feature", publish_at=timezone.now() - timedelta(minutes=5)
+    )
+    # The week the article is in (just after midnight on a Monday in Hong
+    # Kong, that is last week).
+    issue = composing.create_issue(current_week(article.publish_at))
     html = _admin_html(chow, reverse("admin:newsletter_issue_change", args=[issue.pk]))
     assert "HKT" in html
     assert "+00:00" not in html
@@ -123,8 +127,10 @@ def test_lease_message_after_a_crashed_send_is_in_hkt(db):
     from newsletter import composing, sending
     from newsletter.models import Issue
 
-    make_live_article(kind="feature", publish_at=timezone.now() - timedelta(hours=1))
-    issue = composing.create_issue(current_week())
+    article = make_live_article(
+        kind="feature", publish_at=timezone.now() - timedelta(hours=1)
+    )
+    issue = composing.create_issue(current_week(article.publish_at))
     composing.mark_ready(issue)
     Issue.objects.filter(pk=issue.pk).update(status=Issue.Status.SENDING)
     with pytest.raises(sending.AlreadySending) as refused:
