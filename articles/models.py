@@ -23,6 +23,7 @@ from newsroom.fields import LinesField
 
 from . import image_tasks, images, rows
 from .image_fields import CheckedImageField
+from .rows import CARD_FIELDS
 from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
 from .validators import (
     validate_image_extension,
@@ -123,10 +124,6 @@ class Link:
     name: str
     url: str
     tickers: tuple[str, ...] = ()
-
-
-# The columns an article's card shows (article_card); lists read no others.
-CARD_FIELDS = ("kind", "slug", "headline", "dek", "publish_at")
 
 
 class _CardIterable(models.query.ModelIterable):

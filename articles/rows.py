@@ -22,6 +22,10 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+# The columns an article's card shows (article_card): lists, related articles
+# and previous/next read no others.
+CARD_FIELDS = ("kind", "slug", "headline", "dek", "publish_at")
+
 # Article.objects.live(), for a table aliased "a": keep the two the same.
 LIVE = "a.status = %s AND a.publish_at <= %s"
 
@@ -132,15 +136,16 @@ def corrections(article_id) -> list[dict]:
 
 # --- Around the article: previous, next and related -------------------------------
 
-# What a neighbour's and a related article's link shows.
-LINK_COLUMNS = "a.id, a.slug, a.headline, a.dek, a.kind, a.publish_at"
-LINK_FIELDS = ("pk", "slug", "headline", "dek", "kind", "publish_at")
+# What a neighbour's and a related article's link shows: a card's columns.
+LINK_FIELDS = ("pk", *CARD_FIELDS)
+LINK_COLUMNS = ", ".join(["a.id", *(f"a.{name}" for name in CARD_FIELDS)])
 
 
 def _links(rows) -> list[dict]:
-    return [
-        dict(zip(LINK_FIELDS, (*row[:5], when(row[5])), strict=True)) for row in rows
-    ]
+    links = [dict(zip(LINK_FIELDS, row, strict=True)) for row in rows]
+    for link in links:
+        link["publish_at"] = when(link["publish_at"])
+    return links
 
 
 def neighbour(article, *, newer: bool) -> dict | None:

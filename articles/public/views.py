@@ -17,7 +17,8 @@ from companies.models import Company, Ticker
 from newsroom import pagecache
 
 from .. import preview, rows, tagging
-from ..models import CARD_FIELDS, Article, Author, Correction, attach_cards
+from ..models import Article, Author, Correction, attach_cards
+from ..rows import CARD_FIELDS
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
