@@ -72,7 +72,20 @@ def _article_type() -> int:
     return ContentType.objects.get_for_model(_article_model()).pk  # cached
 
 
-# --- One article's byline, companies, tags and corrections ------------------------
+# --- One article: its row, byline, companies, tags and corrections -----------------
+
+
+def live_article(pk: int):
+    """``Article.objects.live().filter(pk=pk)``'s article, or None.
+
+    The article page's own row, read with ``raw()``: the same model instance,
+    without building the ORM query each time (about 0.5 ms of CPU).
+    """
+    model = _article_model()
+    quote = _connection().ops.quote_name
+    columns = ", ".join(f"a.{quote(f.column)}" for f in model._meta.concrete_fields)
+    statement = f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}"
+    return next(iter(model.objects.raw(statement, [pk, *live_params()])), None)
 
 
 def bylines(article_ids) -> list[tuple]:
@@ -148,22 +161,27 @@ def _links(rows) -> list[dict]:
     return links
 
 
-def neighbour(article, *, newer: bool) -> dict | None:
-    """The next newer (or older) live article of the same kind, by publish
-    time then key: one step along article_kind_publish_idx."""
-    if newer:
-        beyond, order = "a.publish_at >= %s AND (a.publish_at > %s OR a.id > %s)", ""
-    else:
-        beyond = "a.publish_at <= %s AND (a.publish_at < %s OR a.id < %s)"
-        order = " DESC"
+def neighbours(article) -> tuple[dict | None, dict | None]:
+    """The next older and the next newer live article of the same kind, by
+    publish time then key: one step each way along article_kind_publish_idx,
+    in one statement."""
+    steps = []
+    for newer, beyond, order in ((0, "<", " DESC"), (1, ">", "")):
+        steps.append(
+            f"SELECT * FROM (SELECT {newer} AS newer, {LINK_COLUMNS}"
+            f" FROM articles_article a WHERE {LIVE} AND a.kind = %s"
+            f" AND a.publish_at {beyond}= %s"
+            f" AND (a.publish_at {beyond} %s OR a.id {beyond} %s)"
+            f" ORDER BY a.publish_at{order}, a.id{order} LIMIT 1) step{newer}"
+        )
     at = _db_time(article.publish_at)
-    rows = fetch(
-        f"SELECT {LINK_COLUMNS} FROM articles_article a"
-        f" WHERE {LIVE} AND a.kind = %s AND {beyond}"
-        f" ORDER BY a.publish_at{order}, a.id{order} LIMIT 1",
-        [*live_params(), article.kind, at, at, article.pk],
-    )
-    return _links(rows)[0] if rows else None
+    params = [*live_params(), article.kind, at, at, article.pk]
+    rows = fetch(" UNION ALL ".join(steps), params * 2)
+    found = {
+        row[0]: link
+        for row, link in zip(rows, _links(r[1:] for r in rows), strict=True)
+    }
+    return found.get(0), found.get(1)
 
 
 def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:

@@ -26,7 +26,7 @@ from django.template.loader import get_template  # noqa: E402
 from django.test import RequestFactory  # noqa: E402
 from django.utils import translation  # noqa: E402
 
-from articles.models import Article  # noqa: E402
+from articles import rows  # noqa: E402
 from articles.public import views  # noqa: E402
 from articles.public.rendering import body_with_company_links  # noqa: E402
 
@@ -37,7 +37,7 @@ def main():
     ids = [int(url.split("/")[2]) for url in urls[:60]]
     template = get_template("articles/article_detail.html")
     steps = {
-        "article row": lambda c: Article.objects.live().filter(pk=c["pk"]).first(),
+        "article row": lambda c: rows.live_article(c["pk"]),
         "byline, companies, tags, corrections": lambda c: views.page_parts(
             c["article row"]
         ),
@@ -49,10 +49,7 @@ def main():
             c["byline, companies, tags, corrections"]["companies"],
             c["byline, companies, tags, corrections"]["tags"],
         ),
-        "previous and next": lambda c: (
-            views._neighbour(c["article row"], newer=False),
-            views._neighbour(c["article row"], newer=True),
-        ),
+        "previous and next": lambda c: views._neighbours(c["article row"]),
         "template": lambda c: template.render(
             views.article_context(c["article row"]), c["request"]
         ),

@@ -2,6 +2,9 @@
 
 from django.conf import settings
 
+from newsroom import paths
+
 
 def site(request):
-    return {"newsroom_name": settings.NEWSROOM_NAME}
+    # ``sections``: the header's and footer's links (newsroom/paths.py).
+    return {"newsroom_name": settings.NEWSROOM_NAME, "sections": paths.sections()}

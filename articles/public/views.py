@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from taggit.models import Tag
 
 from companies.models import Company, Ticker
-from newsroom import pagecache
+from newsroom import pagecache, paths
 
 from .. import preview, rows, tagging
 from ..models import Article, Author, Correction, attach_cards
@@ -76,6 +76,11 @@ def page_parts(article) -> dict:
     Four plain-SQL reads (rows.py), made into model instances holding only
     what the page reads.
     """
+    tags = [
+        Tag(pk=pk, name=name, slug=slug) for pk, name, slug in rows.tags(article.pk)
+    ]
+    for tag in tags:
+        tag.path = paths.path("articles:tag", slug=tag.slug) if tag.slug else ""
     authors = [
         Author(pk=pk, name=name, slug=slug)
         for _article, pk, name, slug in rows.bylines([article.pk])
@@ -95,9 +100,7 @@ def page_parts(article) -> dict:
     return {
         "authors": authors,
         "companies": list(companies.values()),
-        "tags": [
-            Tag(pk=pk, name=name, slug=slug) for pk, name, slug in rows.tags(article.pk)
-        ],
+        "tags": tags,
         "corrections": [Correction(**row) for row in rows.corrections(article.pk)],
     }
 
@@ -113,8 +116,7 @@ def article_context(article, *, preview=False) -> dict:
         "body": body_with_company_links(article, companies),
         "updated_at": _updated_at(article, parts["corrections"]),
         "related": related_articles(article, companies, tags),
-        "previous_article": _neighbour(article, newer=False),
-        "next_article": _neighbour(article, newer=True),
+        **_neighbours(article),
         "is_preview": preview,
     }
 
@@ -199,12 +201,15 @@ def related_articles(article, companies, tags):
     return related
 
 
-def _neighbour(article, *, newer):
-    """The previous or next live article of the same kind, by publish time."""
+def _neighbours(article) -> dict:
+    """The previous and next live articles of the same kind, by publish time."""
     if article.publish_at is None:
-        return None
-    link = rows.neighbour(article, newer=newer)
-    return Article(**link) if link else None
+        return {"previous_article": None, "next_article": None}
+    older, newer = rows.neighbours(article)
+    return {
+        "previous_article": Article(**older) if older else None,
+        "next_article": Article(**newer) if newer else None,
+    }
 
 
 # The home page's "most covered this week" drifts as articles age out of the
@@ -277,8 +282,7 @@ def feature_list(request):
 
 @pagecache.cached()
 def article_detail(request, pk, slug=None):
-    # No first(): a key names one row, and ordering it costs a clone.
-    article = next(iter(Article.objects.live().filter(pk=pk)), None)
+    article = rows.live_article(pk)
     if article is None:
         raise Http404
     if (slug or "") != article.slug:

@@ -94,6 +94,24 @@ def test_corrections_oldest_first_with_every_field(article):
     assert Correction(**got[0]).corrected_at == orm[0]["corrected_at"]
 
 
+def test_live_article_is_the_orms_instance_or_none():
+    live = make_live_article(key_points=["一", "二"])
+    future = make_article(
+        status=Article.Status.PUBLISHED,
+        publish_at=timezone.now() + timedelta(minutes=1),
+    )
+    draft = make_article(status=Article.Status.DRAFT)
+    got = rows.live_article(live.pk)
+    expected = Article.objects.get(pk=live.pk)
+    assert type(got) is Article
+    for field in Article._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(expected, field.attname)
+    assert got.key_points == ["一", "二"]
+    assert rows.live_article(future.pk) is None
+    assert rows.live_article(draft.pk) is None
+    assert rows.live_article(live.pk + 1000) is None
+
+
 def test_live_is_article_objects_live():
     now = timezone.now()
     make_live_article(publish_at=now - timedelta(minutes=1))
@@ -147,10 +165,10 @@ class NeighbourTests(TestCase):
                 status=status, kind=kind, publish_at=now + timedelta(minutes=minutes)
             )
         for article in Article.objects.all():
-            for newer in (True, False):
-                assert rows.neighbour(article, newer=newer) == orm_neighbour(
-                    article, newer=newer
-                )
+            assert rows.neighbours(article) == (
+                orm_neighbour(article, newer=False),
+                orm_neighbour(article, newer=True),
+            )
 
 
 def test_linked_newest_and_shared_links_match_the_orm(article):

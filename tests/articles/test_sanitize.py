@@ -9,6 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from articles.sanitize import (
+    CJK_CHARACTER,
+    CJK_CHARS_PER_MINUTE,
+    LATIN_WORDS_PER_MINUTE,
     count_characters,
     html_to_text,
     reading_minutes,
@@ -470,3 +473,17 @@ def _tags(html):
 
 def _blocks(html):
     return [line for line in re.split(r"\s*\n\s*", html) if line]
+
+
+@given(
+    st.text(alphabet=st.sampled_from("中文騰訊𠀀豈 a1.,\n，。ー")) | st.text(),
+    st.integers(1, 300),
+)
+def test_reading_minutes_counts_each_chinese_character_once(text, times):
+    text *= times  # long enough to cross minutes
+    # Counted in runs (sanitize._CJK_RUN_RE); here one by one, as a reader would.
+    cjk = len(re.findall(CJK_CHARACTER, text))
+    words = len(re.findall(r"[A-Za-z0-9][A-Za-z0-9'’.\-]*", text))
+    minutes = cjk / CJK_CHARS_PER_MINUTE + words / LATIN_WORDS_PER_MINUTE
+    expected = max(1, round(minutes + 0.49)) if text.strip() else 0
+    assert reading_minutes(text) == expected
