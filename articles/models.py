@@ -148,9 +148,10 @@ def attach_cards(articles) -> None:
     ids = [article.pk for article in articles]
     if not ids:
         return
+    path = paths.here()  # some sixty links
     bylines = defaultdict(list)
     for article_id, _author, name, slug in rows.bylines(ids):
-        bylines[article_id].append(Link(name, paths.path("articles:author", slug=slug)))
+        bylines[article_id].append(Link(name, path("articles:author", slug=slug)))
     # Each company link once per ticker of the company (once with no ticker).
     named, tickers, linked = {}, defaultdict(dict), defaultdict(dict)
     links = rows.company_links(ids)
@@ -160,7 +161,7 @@ def attach_cards(articles) -> None:
         if symbol is not None:
             tickers[company_id][Ticker.label(symbol, exchange)] = None
     chips = {  # one Link per company, however many cards show it
-        company_id: Link(name, Company.url_for(slug), tuple(tickers[company_id]))
+        company_id: Link(name, Company.url_for(slug, path), tuple(tickers[company_id]))
         for company_id, (name, slug) in named.items()
     }
     companies = {

@@ -184,6 +184,27 @@ def neighbours(article) -> tuple[dict | None, dict | None]:
     return found.get(0), found.get(1)
 
 
+def newest(limits: dict[str, int]) -> dict[str, list[dict]]:
+    """The newest live articles of each kind in ``limits`` (kind: how many),
+    in Article's order, in one statement: a walk of article_kind_publish_idx
+    per kind."""
+    found = {kind: [] for kind in limits}
+    if not limits:
+        return found
+    step = (
+        f"SELECT * FROM (SELECT {LINK_COLUMNS} FROM articles_article a"
+        f" WHERE {LIVE} AND a.kind = %s"
+        " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s) step{n}"
+    )
+    statement = " UNION ALL ".join(step.format(n=n) for n in range(len(limits)))
+    params = [p for kind, n in limits.items() for p in (*live_params(), kind, n)]
+    for link in _links(fetch(statement, params)):
+        found[link["kind"]].append(link)
+    for links in found.values():  # a union keeps no order of its own
+        links.sort(key=lambda link: (link["publish_at"], link["pk"]), reverse=True)
+    return found
+
+
 def linked_newest(*, company_ids=(), tag_ids=(), exclude, limit) -> list[dict]:
     """Live articles linked to any of ``company_ids`` (or of ``tag_ids``),
     newest first, one row per link (an article sharing two companies comes

@@ -76,8 +76,9 @@ class Company(models.Model):
         return tuple(self.tickers.all())
 
     @staticmethod
-    def url_for(slug: str) -> str:
-        return paths.path("companies:detail", slug=slug)
+    def url_for(slug: str, path=paths.path) -> str:
+        """The path of the company at ``slug`` (by ``path``: paths.here()'s)."""
+        return path("companies:detail", slug=slug)
 
     def _unique_slug(self, ticker=None):
         """An address from the English name, else the primary ticker

@@ -6,11 +6,11 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import charts, pagecache
+from newsroom import charts, pagecache, paths
 
 from .models import Company, Ticker
 
@@ -27,7 +27,7 @@ def company_index(request):
 
 @pagecache.cached("page")
 def company_detail(request, slug):
-    company = get_object_or_404(Company, slug=slug)
+    company = _company_with_listings(slug)
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
     coverage = company.articles.live().cards()
@@ -35,8 +35,39 @@ def company_detail(request, slug):
     return render(
         request,
         "companies/company_detail.html",
-        {"company": company, "page": page, "timeline": _timeline_figure(company)},
+        {
+            "company": company,
+            "page": page,
+            "timeline": _timeline_figure(company),
+            "feeds": {
+                "rss": paths.path("feed-company-rss", slug=company.slug),
+                "atom": paths.path("feed-company-atom", slug=company.slug),
+            },
+        },
     )
+
+
+def _company_with_listings(slug) -> Company:
+    """The company at ``slug`` with its tickers (``listings``), in one read
+    (raw(): no ORM query built for either); 404 when there is none."""
+    found = list(
+        Company.objects.raw(
+            "SELECT c.*, t.symbol AS listed_symbol, t.exchange AS listed_exchange"
+            " FROM companies_company c"
+            " LEFT JOIN companies_ticker t ON t.company_id = c.id"
+            " WHERE c.slug = %s ORDER BY t.exchange, t.symbol",  # Ticker's order
+            [slug],
+        )
+    )
+    if not found:
+        raise Http404
+    company = found[0]
+    company.listings = tuple(
+        Ticker(company=company, symbol=row.listed_symbol, exchange=row.listed_exchange)
+        for row in found
+        if row.listed_symbol is not None
+    )
+    return company
 
 
 def _timeline_figure(company):

@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.paths import path
+from newsroom.paths import here, path
 
 slugs = st.text(alphabet="abcxyz-_0189ABZ", min_size=1, max_size=30) | st.sampled_from(
     ["0700-hk", "teng-xun-kong-gu", "slug-marker-7f3a"]
@@ -35,6 +35,7 @@ def test_same_as_reverse(language, prefix, pk, slug):
             ("articles:author", {"slug": slug}),
         ):
             assert path(name, **kwargs) == reverse(name, kwargs=kwargs)
+            assert here()(name, **kwargs) == reverse(name, kwargs=kwargs)
 
 
 @given(st.text(min_size=1, max_size=10).filter(lambda s: not s.isascii() or "/" in s))

@@ -18,7 +18,6 @@ from newsroom import pagecache, paths
 
 from .. import preview, rows, tagging
 from ..models import Article, Author, Correction, attach_cards
-from ..rows import CARD_FIELDS
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
@@ -219,9 +218,9 @@ HOME_DRIFT = timedelta(hours=1)
 
 @pagecache.cached(seconds=int(HOME_DRIFT.total_seconds()))
 def home(request):
-    live = Article.objects.live().only(*CARD_FIELDS)
-    lead_features = list(live.features()[:3])
-    briefs = list(live.briefs()[:PER_PAGE])
+    newest = rows.newest({Article.Kind.FEATURE: 3, Article.Kind.BRIEF: PER_PAGE})
+    lead_features = [Article(**link) for link in newest[Article.Kind.FEATURE]]
+    briefs = [Article(**link) for link in newest[Article.Kind.BRIEF]]
     attach_cards(lead_features + briefs)  # one read of both lists' cards
     week_ago = timezone.now() - timedelta(days=7)
     return render(
@@ -230,7 +229,10 @@ def home(request):
         {
             "lead_features": lead_features,
             "briefs": briefs,
-            "most_covered": rows.most_covered(week_ago, 8),
+            "most_covered": [
+                {**row, "path": Company.url_for(row["slug"])}
+                for row in rows.most_covered(week_ago, 8)
+            ],
         },
     )
 
@@ -325,7 +327,15 @@ def tag_detail(request, slug):
     if not page.paginator.count:
         # A tag only unpublished copy carries is as unknown as one never made.
         raise Http404
-    return render(request, "articles/tag_detail.html", {"tag": tag, "page": page})
+    feeds = {
+        "rss": paths.path("feed-tag-rss", slug=tag.slug),
+        "atom": paths.path("feed-tag-atom", slug=tag.slug),
+    }
+    return render(
+        request,
+        "articles/tag_detail.html",
+        {"tag": tag, "page": page, "feeds": feeds},
+    )
 
 
 @pagecache.cached()

@@ -143,32 +143,53 @@ def orm_neighbour(article, *, newer):
     return found.values(*LINK).first()
 
 
-class NeighbourTests(TestCase):
-    @settings(
-        max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-    )
-    @given(
-        st.lists(
-            st.tuples(
-                st.integers(-4, 2),  # minutes from now: ties and the future
-                st.sampled_from(Article.Kind.values),
-                st.sampled_from([Article.Status.PUBLISHED, Article.Status.DRAFT]),
-            ),
-            min_size=1,
-            max_size=8,
+# Articles of either kind, live or not, published within minutes of each
+# other: ties and the future included.
+article_specs = st.lists(
+    st.tuples(
+        st.integers(-4, 2),  # minutes from now
+        st.sampled_from(Article.Kind.values),
+        st.sampled_from([Article.Status.PUBLISHED, Article.Status.DRAFT]),
+    ),
+    max_size=10,
+)
+examples = settings(
+    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+
+
+def make_articles(specs):
+    now = timezone.now().replace(microsecond=0)
+    for minutes, kind, status in specs:
+        make_article(
+            status=status, kind=kind, publish_at=now + timedelta(minutes=minutes)
         )
-    )
+
+
+class NeighbourTests(TestCase):
+    @examples
+    @given(article_specs)
     def test_same_as_the_rule_in_the_orm(self, specs):
-        now = timezone.now().replace(microsecond=0)
-        for minutes, kind, status in specs:
-            make_article(
-                status=status, kind=kind, publish_at=now + timedelta(minutes=minutes)
-            )
+        make_articles(specs)
         for article in Article.objects.all():
             assert rows.neighbours(article) == (
                 orm_neighbour(article, newer=False),
                 orm_neighbour(article, newer=True),
             )
+
+
+class NewestTests(TestCase):
+    @examples
+    @given(article_specs, st.integers(0, 4), st.integers(0, 6))
+    def test_same_as_the_orm(self, specs, features, briefs):
+        make_articles(specs)
+        live = Article.objects.live()
+        got = rows.newest({Article.Kind.FEATURE: features, Article.Kind.BRIEF: briefs})
+        assert got == {
+            Article.Kind.FEATURE: list(live.features().values(*LINK)[:features]),
+            Article.Kind.BRIEF: list(live.briefs().values(*LINK)[:briefs]),
+        }
+        assert rows.newest({}) == {}
 
 
 def test_linked_newest_and_shared_links_match_the_orm(article):

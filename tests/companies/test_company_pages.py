@@ -1,6 +1,9 @@
 """Company pages, the company index and the ticker redirect."""
 
+import re
+
 import pytest
+from django.urls import reverse
 
 from articles.models import Article
 from tests.factories import make_article, make_company
@@ -50,6 +53,20 @@ def test_company_page_shows_tickers_and_only_live_coverage(client, microport):
     html = client.get(microport.get_absolute_url()).content.decode()
     assert "0853.HK" in html and "MicroPort" in html
     assert "微創業績" in html and "微創草稿" not in html
+
+
+def test_company_page_lists_every_ticker_in_order_and_its_feeds(client):
+    company = make_company("OCFT.US", "1797.HK", "0700.HK", name="三地上市")
+    html = client.get(company.get_absolute_url()).content.decode()
+    chips = re.findall(r'<span class="chip">([^<]+)</span>', html)
+    assert chips == [str(t) for t in company.tickers.all()]  # the model's order
+    assert len(chips) == 3
+    for feed in ("feed-company-rss", "feed-company-atom"):
+        assert f'href="{reverse(feed, kwargs={"slug": company.slug})}"' in html
+    unlisted = make_company(name="未上市")
+    html = client.get(unlisted.get_absolute_url()).content.decode()
+    assert re.findall(r'<span class="chip">', html) == []
+    assert unlisted.name in html
 
 
 def test_company_coverage_is_paginated(client, microport):
