@@ -10,6 +10,7 @@ attribute anywhere: the public site's CSP allows none.
 """
 
 from dataclasses import dataclass, field
+from html import escape
 
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
@@ -108,30 +109,20 @@ def svg(chart: Chart) -> SafeString:
             left = x if chart.stacked else x + (number - 1) * width
             y = base - height if chart.stacked else TOP + plot_h - height
             if value:
+                # One element per bar and label, written directly: through
+                # format_html a 24-month chart cost about 0.3 ms a page.
                 parts.append(
-                    format_html(
-                        '<rect class="nr-series-{}" x="{}" y="{}" width="{}" '
-                        'height="{}"><title>{}: {} {}</title></rect>',
-                        number,
-                        _n(left),
-                        _n(y),
-                        _n(max(width - 0.5, 0.5)),
-                        _n(height),
-                        column,
-                        series.label,
-                        value,
-                    )
+                    f'<rect class="nr-series-{number}" x="{_n(left)}" y="{_n(y)}"'
+                    f' width="{_n(max(width - 0.5, 0.5))}" height="{_n(height)}">'
+                    f"<title>{escape(str(column))}: {escape(str(series.label))} {value}"
+                    "</title></rect>"
                 )
             if chart.stacked:
                 base -= height
         if index % chart.label_every == 0:
             parts.append(
-                format_html(
-                    '<text x="{}" y="{}" text-anchor="middle">{}</text>',
-                    _n(LEFT + index * slot + slot / 2),
-                    HEIGHT - 6,
-                    column,
-                )
+                f'<text x="{_n(LEFT + index * slot + slot / 2)}" y="{HEIGHT - 6}"'
+                f' text-anchor="middle">{escape(str(column))}</text>'
             )
     return format_html(
         '<svg class="nr-chart-svg" viewBox="0 0 {} {}" role="img" '
@@ -146,7 +137,7 @@ def svg(chart: Chart) -> SafeString:
         chart.title,
         chart.id,
         chart.description,
-        mark_safe("".join(parts)),  # noqa: S308 - each part built by format_html
+        mark_safe("".join(parts)),  # noqa: S308 - every part escaped above
     )
 
 
@@ -166,20 +157,13 @@ def table(chart: Chart, *, column_heading: str) -> SafeString:
     head = format_html_join(
         "", '<th scope="col">{}</th>', ((s.label,) for s in chart.series)
     )
-    rows = format_html_join(
-        "",
-        '<tr><th scope="row">{}</th>{}</tr>',
-        (
-            (
-                column,
-                format_html_join(
-                    "",
-                    "<td>{}</td>",
-                    ((f"{chart.values[s.key][i]:,}",) for s in chart.series),
-                ),
-            )
+    rows = mark_safe(  # noqa: S308 - the headings escaped, the cells numbers
+        "".join(
+            f'<tr><th scope="row">{escape(str(column))}</th>'
+            + "".join(f"<td>{chart.values[s.key][i]:,}</td>" for s in chart.series)
+            + "</tr>"
             for i, column in enumerate(chart.columns)
-        ),
+        )
     )
     return format_html(
         '<details class="nr-chart-data"><summary>{}</summary><table>'
