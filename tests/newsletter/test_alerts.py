@@ -4,6 +4,7 @@ import datetime
 import io
 import time
 from collections import Counter
+from unittest import mock
 
 import pytest
 from django.core import mail
@@ -391,3 +392,16 @@ def test_send_alerts_command_fans_out_recent_articles_without_a_worker(settings)
     call_command("send_alerts", stdout=io.StringIO())
     call_command("send_alerts", stdout=io.StringIO())
     assert addresses() == {subscriber.email: 1}
+
+
+@pytest.mark.parametrize("clock", ["17:59:55", "18:00:00", "18:00:09", "02:00:00"])
+def test_digest_time_default_passes_the_checks_at_any_time_of_day(clock):
+    # Django warns (fields.W161) about a fixed time default within ten seconds
+    # of the clock, read in UTC; `check --deploy` fails on any warning.
+    now = datetime.datetime.combine(
+        datetime.date(2026, 12, 6), datetime.time.fromisoformat(clock)
+    )
+    field = AlertSettings._meta.get_field("digest_time")
+    with mock.patch("django.db.models.fields._get_naive_now", return_value=now):
+        assert field.check() == []
+    assert AlertSettings().digest_time == datetime.time(18, 0)
