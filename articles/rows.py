@@ -2,16 +2,18 @@
 
 Building a query through the ORM costs 0.2 to 0.6 ms of CPU each time,
 however simple the query; running the same statement from a cursor costs
-about 0.07 ms (bench/article_parts.py). The article page makes eight reads
-besides its own row, a list page two for its cards, the home page one for
-its most covered companies and the list filter one for its authors, all of
-fixed shape, so they are written here once, as SQL that SQLite and
-PostgreSQL both run. Everything else reads through the ORM.
+about 0.07 ms (bench/article_parts.py). The article page's row (through
+``raw()``, for a model instance) and its seven reads around it, a list
+page's two reads for its cards, the home page's lists and its most covered
+companies, and the list filter's authors have a fixed shape, so they are
+written here once, as SQL that SQLite and PostgreSQL both run. Everything
+else reads through the ORM.
 
-Each function returns plain tuples or dicts; the views make what they show
-of them. An empty list of keys reads nothing (SQL has no empty ``IN ()``).
-tests/articles/test_rows.py checks every statement against the ORM query it
-stands for, on the same data.
+Each function returns plain tuples or dicts (or, for the article, the
+model instance); the views make what they show of them. An empty list of
+keys reads nothing (SQL has no empty ``IN ()``). tests/articles/test_rows.py
+checks every statement against the ORM query it stands for, on the same
+data.
 """
 
 import datetime
