@@ -39,10 +39,7 @@ def company_detail(request, slug):
             "company": company,
             "page": page,
             "timeline": _timeline_figure(company),
-            "feeds": {
-                "rss": paths.path("feed-company-rss", slug=company.slug),
-                "atom": paths.path("feed-company-atom", slug=company.slug),
-            },
+            "feeds": paths.feeds("company", company.slug),
         },
     )
 

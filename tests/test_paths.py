@@ -8,7 +8,7 @@ from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsroom.paths import here, path
+from newsroom.paths import SECTIONS, feeds, here, path, sections
 
 slugs = st.text(alphabet="abcxyz-_0189ABZ", min_size=1, max_size=30) | st.sampled_from(
     ["0700-hk", "teng-xun-kong-gu", "slug-marker-7f3a"]
@@ -49,3 +49,15 @@ def test_a_value_the_pattern_refuses_raises_as_reverse_does(slug):
 def test_a_negative_key_raises_as_reverse_does():
     with pytest.raises(NoReverseMatch):
         path("articles:detail", pk=-1)
+
+
+@given(languages, prefixes, slugs)
+def test_sections_and_feeds_are_what_reverse_gives(language, prefix, slug):
+    set_script_prefix(prefix)
+    with translation.override(language):
+        assert sections() == {key: reverse(name) for key, name in SECTIONS.items()}
+        for kind in ("company", "tag", "author"):
+            assert feeds(kind, slug) == {
+                form: reverse(f"feed-{kind}-{form}", kwargs={"slug": slug})
+                for form in ("rss", "atom")
+            }

@@ -316,7 +316,9 @@ def author_detail(request, slug):
     articles = Article.objects.live().filter(bylines__author=author)
     page = paginate(request, articles.cards())
     return render(
-        request, "articles/author_detail.html", {"author": author, "page": page}
+        request,
+        "articles/author_detail.html",
+        {"author": author, "page": page, "feeds": paths.feeds("author", author.slug)},
     )
 
 
@@ -327,14 +329,10 @@ def tag_detail(request, slug):
     if not page.paginator.count:
         # A tag only unpublished copy carries is as unknown as one never made.
         raise Http404
-    feeds = {
-        "rss": paths.path("feed-tag-rss", slug=tag.slug),
-        "atom": paths.path("feed-tag-atom", slug=tag.slug),
-    }
     return render(
         request,
         "articles/tag_detail.html",
-        {"tag": tag, "page": page, "feeds": feeds},
+        {"tag": tag, "page": page, "feeds": paths.feeds("tag", tag.slug)},
     )
 
 
