@@ -26,8 +26,9 @@ _SLUG_MARK = "slug-marker-7f3a"
 _PK_MARK = 9_182_736_450
 
 
-def _active() -> tuple:
-    """What a reversed path depends on besides its arguments."""
+def active() -> tuple:
+    """What a reversed path depends on besides its arguments (and what
+    {% fixed %} markup is kept by)."""
     return (get_language(), get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
@@ -43,15 +44,15 @@ def _template(name: str, with_pk: bool, with_slug: bool, *_active) -> str:
 
 def path(name: str, *, pk: int | None = None, slug: str | None = None) -> str:
     """``reverse(name, kwargs={"pk": pk, "slug": slug})``, either optional."""
-    return _path(_active(), name, pk, slug)
+    return _path(active(), name, pk, slug)
 
 
 def here() -> Callable[..., str]:
     """``path`` for many links at once: what they depend on besides their
     arguments (language, script prefix, URLconf: three thread-local reads,
     about 5 µs) read once. For one request's work, not to keep."""
-    active = _active()
-    return lambda name, *, pk=None, slug=None: _path(active, name, pk, slug)
+    now = active()
+    return lambda name, *, pk=None, slug=None: _path(now, name, pk, slug)
 
 
 def _path(active: tuple, name: str, pk: int | None, slug: str | None) -> str:
@@ -96,7 +97,7 @@ SECTIONS = {
 
 def sections() -> dict[str, str]:
     """The paths of SECTIONS, by their keys, in the active language."""
-    return _sections(*_active())
+    return _sections(*active())
 
 
 @functools.cache  # languages x script prefixes: bounded

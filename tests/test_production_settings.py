@@ -41,6 +41,15 @@ def test_postgresql_connections_persist_and_are_checked_before_reuse():
     assert db["CONN_MAX_AGE"] == 0
 
 
+def test_postgresql_prepares_statements_unless_a_pooler_cannot_keep_them():
+    db = settings_with("s.DATABASES['default']", **PRODUCTION)
+    assert db["OPTIONS"]["prepare_threshold"] == 0
+    off = settings_with(
+        "s.DATABASES['default']", **PRODUCTION, DATABASE_PREPARED_STATEMENTS="0"
+    )
+    assert "prepare_threshold" not in off["OPTIONS"]
+
+
 def test_sqlite_connections_are_not_kept_by_default():
     db = settings_with("s.DATABASES['default']", DEBUG="1")
     assert db["CONN_MAX_AGE"] == 0

@@ -6,7 +6,9 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, Q
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -286,3 +288,44 @@ def test_linked_newest_with_nothing_to_exclude():
     article.companies.add(company)
     got = rows.linked_newest(company_ids=[company.pk], exclude=[], limit=5)
     assert [link["pk"] for link in got] == [article.pk]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
+    def prepared():
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT statement FROM pg_prepared_statements")
+            return [statement for (statement,) in cursor.fetchall()]
+
+    def read():
+        return [
+            rows.live_article(article.pk).headline,
+            rows.bylines([article.pk]),
+            rows.company_links([article.pk]),
+            rows.tags(article.pk),
+            rows.corrections(article.pk),
+            rows.neighbours(article),
+            rows.linked_newest(tag_ids=[1], exclude=[article.pk], limit=5),
+        ]
+
+    before = prepared()
+    with CaptureQueriesContext(connection) as queries:
+        logged = read()
+    # A logged read (DEBUG, a test counting queries) is not prepared, so the
+    # log shows each statement with its values.
+    assert len(queries) == 7 and all(q["sql"] for q in queries)
+    assert prepared() == before
+    assert read() == read() == logged  # the same rows, prepared or not
+    new = [statement for statement in prepared() if statement not in before]
+    for read_of in (
+        "FROM articles_article a WHERE a.id = $1",
+        "articles_articleauthor",
+        "articles_article_companies ac",
+        "taggit_taggeditem ti",
+        "articles_correction",
+        "UNION ALL",
+    ):
+        assert any(read_of in statement for statement in new), read_of
+    assert not any("JOIN taggit_taggeditem l" in statement for statement in new)
