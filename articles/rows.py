@@ -2,15 +2,15 @@
 
 Building a query through the ORM costs 0.2 to 0.6 ms of CPU each time,
 however simple the query; running the same statement from a cursor costs
-about 0.07 ms (bench/article_parts.py). The article page's row (through
-``raw()``, for a model instance) and its seven reads around it, a list
+about 0.07 ms (bench/article_parts.py). The article page's row (made the
+model instance the ORM makes: newsroom/sql.py) and its seven reads around it, a list
 page's two reads for its cards, the home page's lists and its most covered
 companies, and the list filter's authors have a fixed shape, so they are
 written here once, as SQL that SQLite and PostgreSQL both run. Everything
 else reads through the ORM.
 
-On PostgreSQL the reads by key (byline, companies, tags, corrections,
-previous and next, shared links) are prepared statements: planning them
+On PostgreSQL the reads by key (the article, its byline, companies, tags,
+corrections, previous and next, shared links) are prepared statements: planning them
 each time was a third of the server's work on an article page
 (docs/performance.md).
 
@@ -24,12 +24,13 @@ data.
 import datetime
 import functools
 
-import psycopg
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
 from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+
+from newsroom import sql
 
 # The columns an article's card shows (article_card): lists, related articles
 # and previous/next read no others.
@@ -54,25 +55,8 @@ def _connection():
 
 
 def fetch(statement: str, params, *, prepared: bool = False) -> list[tuple]:
-    """The rows ``statement`` gives. ``prepared``: on PostgreSQL, a statement
-    the server plans once per connection (when the connection allows it:
-    settings.DATABASE_PREPARED_STATEMENTS) and then runs with its generic
-    plan. Only for reads whose best plan does not depend on the values
-    given: a lookup by an article's key, not ``linked_newest``, whose best
-    plan depends on how often a company or tag is covered."""
-    connection = _connection()
-    # Django's own cursor binds values on the client and is never prepared.
-    # Its query log (DEBUG, tests counting queries) shows each statement
-    # with its values, which a cursor binding on the server cannot give, so
-    # a logged read goes through it.
-    if prepared and connection.vendor == "postgresql" and not connection.queries_logged:
-        connection.ensure_connection()
-        cursor = connection.make_cursor(psycopg.Cursor(connection.connection))
-    else:
-        cursor = connection.cursor()
-    with cursor:
-        cursor.execute(statement, params)
-        return cursor.fetchall()
+    """``sql.fetch`` where the ORM would read articles."""
+    return sql.fetch(_connection(), statement, params, prepared=prepared)
 
 
 def when(value) -> datetime.datetime | None:
@@ -103,38 +87,21 @@ def _article_type() -> int:
 def live_article(pk: int):
     """``Article.objects.live().filter(pk=pk)``'s article, or None.
 
-    The article page's own row, read as the ORM reads it (the backend's and
-    the fields' converters, then ``from_db``) without building its query,
-    and prepared on PostgreSQL: about 0.6 ms less per article page than
-    ``raw()``, which works out its columns and converters on every call.
+    The article page's own row, read as the ORM reads it (``sql.instance``)
+    without building its query, and prepared on PostgreSQL: about 0.6 ms
+    less per article page than ``raw()``, which works out its columns and
+    converters on every call.
     """
     connection = _connection()
-    statement, names, converters = _live_article_read(connection.alias)
+    statement = _live_article_statement(connection.alias)
     found = fetch(statement, [pk, *live_params()], prepared=True)
-    if not found:
-        return None
-    values = list(found[0])
-    for position, column, functions in converters:
-        for function in functions:
-            values[position] = function(values[position], column, connection)
-    return _article_model().from_db(connection.alias, names, values)
+    return sql.instance(_article_model(), connection, found[0]) if found else None
 
 
 @functools.cache  # one statement per database alias
-def _live_article_read(alias: str) -> tuple[str, list[str], list[tuple]]:
-    connection = connections[alias]
-    quote = connection.ops.quote_name
-    fields = _article_model()._meta.concrete_fields
-    columns = ", ".join(f"a.{quote(f.column)}" for f in fields)
-    statement = f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}"
-    converters = []  # as the ORM's compiler finds them (get_converters)
-    for position, field in enumerate(fields):
-        column = field.get_col("a")
-        functions = connection.ops.get_db_converters(column)
-        functions += column.get_db_converters(connection)
-        if functions:
-            converters.append((position, column, functions))
-    return statement, [f.attname for f in fields], converters
+def _live_article_statement(alias: str) -> str:
+    columns = sql.columns(_article_model(), connections[alias], "a")
+    return f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}"
 
 
 def bylines(article_ids) -> list[tuple]:

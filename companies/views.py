@@ -1,8 +1,10 @@
 """Public company pages and the ticker redirect."""
 
-from datetime import date, datetime, time
+import functools
+from datetime import date
 
 from django.core.paginator import Paginator
+from django.db import connections, router
 from django.db.models import Count
 from django.db.models.functions import TruncMonth
 from django.http import Http404
@@ -10,7 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from newsroom import charts, pagecache, paths
+from newsroom import charts, pagecache, paths, sql
 
 from .models import Company, Ticker
 
@@ -28,73 +30,86 @@ def company_index(request):
 @pagecache.cached("page")
 def company_detail(request, slug):
     company = _company_with_listings(slug)
+    months = monthly_coverage(company)
     # companies/ never imports articles/: the reverse relation's manager is the
     # article queryset, so live() is the articles' own definition.
-    coverage = company.articles.live().cards()
-    page = Paginator(coverage, PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(company.articles.live().cards(), PER_PAGE)
+    # The months add up to the list's length: no count query of its own.
+    paginator.count = sum(months.values())
+    chart = coverage_timeline(company, months=months)
+    timeline = charts.figure(chart, column_heading=_("Month")) if chart else None
     return render(
         request,
         "companies/company_detail.html",
         {
             "company": company,
-            "page": page,
-            "timeline": _timeline_figure(company),
+            "page": paginator.get_page(request.GET.get("page")),
+            "timeline": timeline,
             "feeds": paths.feeds("company", company.slug),
         },
     )
 
 
 def _company_with_listings(slug) -> Company:
-    """The company at ``slug`` with its tickers (``listings``), in one read
-    (raw(): no ORM query built for either); 404 when there is none."""
-    found = list(
-        Company.objects.raw(
-            "SELECT c.*, t.symbol AS listed_symbol, t.exchange AS listed_exchange"
-            " FROM companies_company c"
-            " LEFT JOIN companies_ticker t ON t.company_id = c.id"
-            " WHERE c.slug = %s ORDER BY t.exchange, t.symbol",  # Ticker's order
-            [slug],
-        )
+    """The company at ``slug`` with its tickers (``listings``), in one
+    prepared read (newsroom/sql.py: no ORM query built); 404 when there is
+    none."""
+    connection = connections[router.db_for_read(Company)]
+    found = sql.fetch(
+        connection, _company_statement(connection.alias), [slug], prepared=True
     )
     if not found:
         raise Http404
-    company = found[0]
+    company = sql.instance(Company, connection, found[0][:-2])
     company.listings = tuple(
-        Ticker(company=company, symbol=row.listed_symbol, exchange=row.listed_exchange)
-        for row in found
-        if row.listed_symbol is not None
+        Ticker(company=company, symbol=symbol, exchange=exchange)
+        for *_company, symbol, exchange in found
+        if symbol is not None
     )
     return company
 
 
-def _timeline_figure(company):
-    chart = coverage_timeline(company)
-    return charts.figure(chart, column_heading=_("Month")) if chart else None
+@functools.cache  # one statement per database alias
+def _company_statement(alias: str) -> str:
+    return (
+        f"SELECT {sql.columns(Company, connections[alias], 'c')}, t.symbol, t.exchange"
+        " FROM companies_company c LEFT JOIN companies_ticker t ON t.company_id = c.id"
+        " WHERE c.slug = %s ORDER BY t.exchange, t.symbol"  # Ticker's order
+    )
 
 
-def coverage_timeline(company, *, now=None) -> charts.Chart | None:
-    """Live articles per Hong Kong month, oldest first, months without any
-    shown as empty: from the first month with coverage (at most
-    TIMELINE_MONTHS back) to this month. One query."""
+def monthly_coverage(company) -> dict[date, int]:
+    """The company's live articles per Hong Kong month, for every month that
+    has any. One query, which also gives the page its number of articles."""
     tz = timezone.get_default_timezone()
-    this_month = timezone.localdate(now or timezone.now(), tz).replace(day=1)
-    first = _add_months(this_month, 1 - TIMELINE_MONTHS)
     rows = (
         company.articles.live()
-        .filter(publish_at__gte=datetime.combine(first, time.min, tzinfo=tz))
         .annotate(month=TruncMonth("publish_at", tzinfo=tz))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    counts = {timezone.localtime(row["month"], tz).date(): row["count"] for row in rows}
+    return {timezone.localtime(row["month"], tz).date(): row["count"] for row in rows}
+
+
+def coverage_timeline(company, *, months=None, now=None) -> charts.Chart | None:
+    """Live articles per Hong Kong month, oldest first, months without any
+    shown as empty: from the first month with coverage (at most
+    TIMELINE_MONTHS back) to this month. ``months``: monthly_coverage's,
+    read here when not given."""
+    tz = timezone.get_default_timezone()
+    this_month = timezone.localdate(now or timezone.now(), tz).replace(day=1)
+    first = _add_months(this_month, 1 - TIMELINE_MONTHS)
+    if months is None:
+        months = monthly_coverage(company)
+    counts = {month: n for month, n in months.items() if first <= month <= this_month}
     if not counts:
         return None
-    months, month = [], min(counts)
+    shown, month = [], min(counts)
     while month <= this_month:
-        months.append(month)
+        shown.append(month)
         month = _add_months(month, 1)
-    values = [counts.get(m, 0) for m in months]
+    values = [counts.get(m, 0) for m in shown]
     return charts.Chart(
         id="chart-coverage",
         title=_("Articles about %(company)s per month") % {"company": company.name},
@@ -103,13 +118,13 @@ def coverage_timeline(company, *, now=None) -> charts.Chart | None:
         )
         % {
             "total": sum(values),
-            "months": len(months),
+            "months": len(shown),
             "empty": values.count(0),
         },
-        columns=[f"{m.year}年{m.month}月" for m in months],
+        columns=[f"{m.year}年{m.month}月" for m in shown],
         series=[charts.Series("articles", _("Articles"))],
         values={"articles": values},
-        label_every=max(1, len(months) // 6),
+        label_every=max(1, len(shown) // 6),
     )
 
 

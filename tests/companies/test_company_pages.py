@@ -79,6 +79,60 @@ def test_company_coverage_is_paginated(client, microport):
     assert client.get(microport.get_absolute_url() + "?page=x").status_code == 200
 
 
+@pytest.mark.usefixtures("no_page_cache")
+def test_company_pages_count_from_the_months_live_only(
+    client, microport, django_assert_num_queries
+):
+    """The page's length comes from the chart's monthly counts: one query for
+    both, and drafts, scheduled articles and other companies' count for
+    neither."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    for n in range(40):  # two full pages, over about thirteen months
+        article = make_article(
+            status=Article.Status.PUBLISHED, publish_at=now - timedelta(days=10 * n)
+        )
+        article.companies.add(microport)
+    make_article(headline="草稿").companies.add(microport)
+    make_article(
+        status=Article.Status.PUBLISHED, publish_at=now + timedelta(days=1)
+    ).companies.add(microport)
+    make_article(status=Article.Status.PUBLISHED).companies.add(make_company())
+    url = microport.get_absolute_url()
+    # The company with its tickers, its months, the page's rows, their
+    # bylines and their companies.
+    with django_assert_num_queries(5):
+        html = client.get(url).content.decode()
+    # Counting the draft, the scheduled article or the other company's would
+    # make a third page.
+    assert "第 1 頁，共 2 頁" in html and html.count('class="card ') == 20
+    last = client.get(url + "?page=3").content.decode()
+    assert "第 2 頁，共 2 頁" in last and last.count('class="card ') == 20
+
+
+def test_the_company_row_is_the_orms_instance_with_its_tickers_in_order():
+    from django.http import Http404
+
+    from companies.models import Company
+    from companies.views import _company_with_listings
+
+    company = make_company(
+        "OCFT.US", "6638.HK", name="金融壹賬通", name_en="OneConnect",
+        description="一行\n兩行", website="https://example.com/",
+    )  # fmt: skip
+    read, orm = _company_with_listings(company.slug), Company.objects.get(pk=company.pk)
+    for field in Company._meta.concrete_fields:
+        assert getattr(read, field.attname) == getattr(orm, field.attname), field.name
+    assert not read._state.adding and read._state.db == orm._state.db
+    assert [str(t) for t in read.listings] == [str(t) for t in orm.tickers.all()]
+    assert _company_with_listings(make_company(name="未上市").slug).listings == ()
+    with pytest.raises(Http404):
+        _company_with_listings("no-such-company")
+
+
 def test_company_index_lists_companies_with_tickers(client, microport):
     make_company("OCFT.US", name="金融壹賬通", name_en="OneConnect")
     html = client.get("/companies/").content.decode()

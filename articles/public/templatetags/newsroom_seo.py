@@ -28,30 +28,26 @@ def json_ld(value):
 
 @register.simple_tag(takes_context=True)
 def article_seo(context):
-    """What the article page's meta tags need, worked out once."""
+    """What the article page's meta tags need, worked out once: the JSON-LD
+    and the meta tags say the same things, so the tags read them from it."""
     article, request = context["article"], context["request"]
-    authors = list(context.get("authors") or [])
-    companies = context.get("companies") or []
     tags = list(context.get("tags") or [])
-    corrections = list(context.get("corrections") or [])
-    published = article.publish_at
+    jsonld = seo.news_article_jsonld(
+        article,
+        request,
+        authors=context.get("authors") or [],
+        companies=context.get("companies") or [],
+        corrections=context.get("corrections") or [],
+        tags=tags,
+    )
     return {
-        "url": request.build_absolute_uri(article.get_absolute_url()),
-        "description": seo.description(article),
-        "image": seo.absolute_image_url(article, request),
+        "url": jsonld["url"],
+        "description": jsonld["description"],
+        "image": jsonld.get("image", [""])[0],
         "locale": seo.og_locale(),
-        "published": seo.iso(published) if published else "",
-        "modified": seo.iso(seo.modified_at(article, corrections)) if published else "",
-        "author_urls": [
-            request.build_absolute_uri(author.get_absolute_url()) for author in authors
-        ],
+        "published": jsonld.get("datePublished", ""),
+        "modified": jsonld.get("dateModified", ""),
+        "author_urls": [author["url"] for author in jsonld["author"]],
         "tags": [tag.name for tag in tags],
-        "jsonld": seo.news_article_jsonld(
-            article,
-            request,
-            authors=authors,
-            companies=companies,
-            corrections=corrections,
-            tags=tags,
-        ),
+        "jsonld": jsonld,
     }
