@@ -8,7 +8,9 @@ a path, goes through Django's WSGI handler and the whole middleware stack,
 with the page cache off unless PAGE_CACHE=1 is set; after a warm-up of 20
 requests, N requests (default 200, cycling through the list) are timed with
 ``time.process_time``. Prints the median and mean CPU milliseconds, the SQL
-queries of the list's first URL and its size; with --profile, pyinstrument's
+queries of the list's first URL and its size, and, on a PostgreSQL server on
+this machine, the CPU its backend (the server process of this connection)
+spent per request (from /proc/PID/schedstat); with --profile, pyinstrument's
 tree of where the time went. Unlike wrk's figures these do not depend on what
 else the machine runs, only on this process.
 
@@ -69,6 +71,18 @@ def call(url: str) -> tuple[str, bytes]:
     return statuses[0], body
 
 
+def backend_cpu() -> tuple[int, int] | None:
+    """(pid, nanoseconds of CPU so far) of this connection's PostgreSQL
+    server process, when the server runs on this machine; else None."""
+    if connection.vendor != "postgresql" or connection.connection is None:
+        return None
+    pid = connection.connection.info.backend_pid
+    try:
+        return pid, int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+    except OSError:
+        return None
+
+
 def measure(target: str, runs: int, *, profile: bool = False, lists: Path) -> str:
     if target.startswith("/"):
         urls = [target]
@@ -83,12 +97,18 @@ def measure(target: str, runs: int, *, profile: bool = False, lists: Path) -> st
         profiler = Profiler(interval=0.0005)
         profiler.start()
     timings = []
+    server_before = backend_cpu()
     for url in (urls * (runs // len(urls) + 1))[:runs]:
         start = time.process_time()
         status, body = call(url)
         timings.append((time.process_time() - start) * 1000)
         if not status.startswith("200"):
             raise SystemExit(f"{url}: {status}")
+    server_after = backend_cpu()
+    server = ""
+    if server_before and server_after and server_before[0] == server_after[0]:
+        spent = (server_after[1] - server_before[1]) / runs / 1e6
+        server = f", PostgreSQL {spent:.2f} ms CPU a request"
     if profiler is not None:
         profiler.stop()
         sys.stdout.write(profiler.output_text(unicode=True, show_all=False))
@@ -97,7 +117,7 @@ def measure(target: str, runs: int, *, profile: bool = False, lists: Path) -> st
     return (
         f"{target}: median {statistics.median(timings):.2f} ms, "
         f"mean {statistics.mean(timings):.2f} ms CPU over {runs} requests, "
-        f"{len(queries)} queries, {len(body):,} bytes"
+        f"{len(queries)} queries, {len(body):,} bytes{server}"
     )
 
 

@@ -10,7 +10,9 @@ One command, on a machine with PostgreSQL and Redis (started if down):
    authors) unless it holds that many already;
 2. the peer: ../shared/bench/peer-wagtail's own ``run.sh`` (a Wagtail news
    site with the same data shape, gunicorn with 2 workers, wrk), generating
-   its data the first time, over the targets it has;
+   its data the first time, over the targets it has; run before our cold
+   run and again after it, its figures the medians of both runs' rounds
+   (the machine's speed drifts over minutes);
 3. ours: gunicorn (gunicorn.conf.py, 2 workers) on 127.0.0.1 against the
    same PostgreSQL and Redis, started twice: ``cold`` (no page cache: every
    request renders and queries everything, as the first request after an
@@ -286,28 +288,29 @@ def publish_under_load() -> dict:
     }
 
 
-def bench_ours(wrk_file, rss, publish_run):
+def bench_ours(wrk_file, rss, publish_run, mode):
+    """Our gunicorn in ``mode`` (cold: no page cache; cached) over its targets."""
     runner = str(PEER / "bench" / "run_targets.sh")
-    for mode, targets in MODE_TARGETS.items():
-        with Server(mode) as server:
-            if mode != "cold":
-                log(f"ours, {mode}: asking for every URL once")
-                warm(targets)
-            # The slow targets in a run of their own, after the others: the
-            # server works through what is queued when wrk stops, and a
-            # sitemap's queue (16 requests of 150 ms) would otherwise be the
-            # first second of the next round's first target, the article.
-            slow = [t for t in targets if t in SLOW_TARGETS]
-            for group in ([t for t in targets if t not in slow], slow):
-                log(f"ours, {mode}: {' '.join(group)}")
-                run(
-                    [runner, str(VAR / "urls"), str(wrk_file), *group],
-                    env=wrk_env(f"http://127.0.0.1:{PORT}", f"newsroom-{mode}"),
-                    stdout=subprocess.DEVNULL,
-                )
-            if mode == "cached":
-                rss.extend(server.worker_rss_mb())
-                publish_run.update(publish_under_load())
+    targets = MODE_TARGETS[mode]
+    with Server(mode) as server:
+        if mode != "cold":
+            log(f"ours, {mode}: asking for every URL once")
+            warm(targets)
+        # The slow targets in a run of their own, after the others: the
+        # server works through what is queued when wrk stops, and a
+        # sitemap's queue (16 requests of 150 ms) would otherwise be the
+        # first second of the next round's first target, the article.
+        slow = [t for t in targets if t in SLOW_TARGETS]
+        for group in ([t for t in targets if t not in slow], slow):
+            log(f"ours, {mode}: {' '.join(group)}")
+            run(
+                [runner, str(VAR / "urls"), str(wrk_file), *group],
+                env=wrk_env(f"http://127.0.0.1:{PORT}", f"newsroom-{mode}"),
+                stdout=subprocess.DEVNULL,
+            )
+        if mode == "cached":
+            rss.extend(server.worker_rss_mb())
+            publish_run.update(publish_under_load())
 
 
 def bench_peer(wrk_file):
@@ -462,10 +465,17 @@ def main():
     wrk_file = VAR / "wrk.txt"
     wrk_file.write_text("", encoding="utf-8")
     load_before = os.getloadavg()[0]
-    if os.environ.get("BENCH_PEER", "1") != "0":
-        bench_peer(wrk_file)
+    # The peer before and after our cold run, its figures the medians of
+    # both runs' rounds: this machine's speed drifts over minutes (the same
+    # code's tag page gave 182 and 267 req/s half an hour apart), and a peer
+    # measured on one side only would give the drift to one app.
+    peer = os.environ.get("BENCH_PEER", "1") != "0"
     rss, publish_run = [], {}
-    bench_ours(wrk_file, rss, publish_run)
+    for step in ("peer", "cold", "peer", "cached"):
+        if step != "peer":
+            bench_ours(wrk_file, rss, publish_run, step)
+        elif peer:
+            bench_peer(wrk_file)
     table = parse(wrk_file)
     results = {
         "articles": articles,
