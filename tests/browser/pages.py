@@ -37,13 +37,38 @@ def editor(page):
     return page.locator(EDITOR)
 
 
+# True when the caret is collapsed with no text after it in the editor.
+_CARET_AT_END = """root => {
+    const selection = window.getSelection();
+    if (!selection.rangeCount || !selection.isCollapsed) return false;
+    const caret = selection.getRangeAt(0);
+    if (!root.contains(caret.endContainer)) return false;
+    const rest = document.createRange();
+    rest.setStart(caret.endContainer, caret.endOffset);
+    rest.setEnd(root, root.childNodes.length);
+    return rest.toString() === "";
+}"""
+
+
 def type_in_editor(page, text):
     """Type at the end of the rich text editor's document."""
     editor(page).click()
     # Keys sent before the editor has focus go nowhere (or to the caret the
     # click left): wait for it.
     expect(editor(page)).to_be_focused()
-    page.keyboard.press("Control+End")
+    # The editor may still put back the caret the click left after
+    # Control+End has moved it (seen once in CI: the text went in before the
+    # first paragraph), so the caret is checked at the end, twice, before
+    # typing.
+    for _ in range(40):
+        page.keyboard.press("Control+End")
+        if editor(page).evaluate(_CARET_AT_END):
+            page.wait_for_timeout(50)
+            if editor(page).evaluate(_CARET_AT_END):
+                break
+        page.wait_for_timeout(50)
+    else:
+        raise AssertionError("the caret did not stay at the end of the editor")
     page.keyboard.type(text)
 
 
