@@ -3,16 +3,16 @@
 Building a query through the ORM costs 0.2 to 0.6 ms of CPU each time,
 however simple the query; running the same statement from a cursor costs
 about 0.07 ms (bench/article_parts.py). The article page's row (made the
-model instance the ORM makes: newsroom/sql.py) and its seven reads around it, a list
-page's two reads for its cards, the home page's lists and its most covered
-companies, and the list filter's authors have a fixed shape, so they are
-written here once, as SQL that SQLite and PostgreSQL both run. Everything
-else reads through the ORM.
+model instance the ORM makes: newsroom/sql.py) and its seven reads around
+it, a list page's two reads for its cards, the home page's lists and its
+most covered companies, and the list filter's authors have a fixed shape,
+so they are written here once, as SQL that SQLite and PostgreSQL both run.
+Everything else reads through the ORM.
 
 On PostgreSQL the reads by key (the article, its byline, companies, tags,
-corrections, previous and next, shared links) are prepared statements: planning them
-each time was a third of the server's work on an article page
-(docs/performance.md).
+corrections, previous and next, shared links) are prepared statements:
+planning them each time was a third of the server's work on an article
+page (docs/performance.md).
 
 Each function returns plain tuples or dicts (or, for the article, the
 model instance); the views make what they show of them. An empty list of

@@ -140,7 +140,7 @@ def database(url: str) -> dict:
         config["CONN_MAX_AGE"] = env_int("CONN_MAX_AGE", 60, unit="seconds")
         # Fail a request (and /healthz) quickly when the server is away.
         config.setdefault("OPTIONS", {}).setdefault("connect_timeout", 5)
-        # The public pages' fixed reads (articles/rows.py, prepared=True) are
+        # The public pages' reads by key (newsroom/sql.py, prepared=True) are
         # prepared on the server the first time a connection runs them, so
         # PostgreSQL stops planning them afresh (a third of its work on an
         # article page). Django's own queries are never prepared: its cursors

@@ -26,7 +26,12 @@ def fetch(connection, statement: str, params, *, prepared: bool = False) -> list
     # with its values, which a cursor binding on the server cannot give, so
     # a logged read goes through it.
     if prepared and connection.vendor == "postgresql" and not connection.queries_logged:
+        # What connection.cursor() does before it makes its own: the health
+        # check (a request's first read reconnects to a restarted server),
+        # the connection, the thread check.
+        connection.close_if_health_check_failed()
         connection.ensure_connection()
+        connection.validate_thread_sharing()
         cursor = connection.make_cursor(psycopg.Cursor(connection.connection))
     else:
         cursor = connection.cursor()

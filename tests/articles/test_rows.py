@@ -329,3 +329,16 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
     ):
         assert any(read_of in statement for statement in new), read_of
     assert not any("JOIN taggit_taggeditem l" in statement for statement in new)
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's"
+)
+@pytest.mark.django_db(transaction=True)
+def test_a_prepared_read_reconnects_when_the_server_dropped_the_connection():
+    article = make_live_article()
+    article.tags.add("港股")
+    assert [name for _pk, name, _slug in rows.tags(article.pk)] == ["港股"]
+    connection.connection.close()  # as a restarted server leaves it
+    connection.close_if_unusable_or_obsolete()  # what a new request starts with
+    assert [name for _pk, name, _slug in rows.tags(article.pk)] == ["港股"]
