@@ -22,7 +22,6 @@ data.
 """
 
 import datetime
-import functools
 
 from django.apps import apps
 from django.contrib.contenttypes.models import ContentType
@@ -93,15 +92,13 @@ def live_article(pk: int):
     converters on every call.
     """
     connection = _connection()
-    statement = _live_article_statement(connection.alias)
-    found = fetch(statement, [pk, *live_params()], prepared=True)
+    columns = sql.columns(_article_model(), connection.alias, "a")
+    found = fetch(
+        f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}",
+        [pk, *live_params()],
+        prepared=True,
+    )
     return sql.instance(_article_model(), connection, found[0]) if found else None
-
-
-@functools.cache  # one statement per database alias
-def _live_article_statement(alias: str) -> str:
-    columns = sql.columns(_article_model(), connections[alias], "a")
-    return f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}"
 
 
 def bylines(article_ids) -> list[tuple]:

@@ -1,6 +1,5 @@
 """Public company pages and the ticker redirect."""
 
-import functools
 from datetime import date
 
 from django.core.paginator import Paginator
@@ -55,9 +54,12 @@ def _company_with_listings(slug) -> Company:
     prepared read (newsroom/sql.py: no ORM query built); 404 when there is
     none."""
     connection = connections[router.db_for_read(Company)]
-    found = sql.fetch(
-        connection, _company_statement(connection.alias), [slug], prepared=True
+    statement = (
+        f"SELECT {sql.columns(Company, connection.alias, 'c')}, t.symbol, t.exchange"
+        " FROM companies_company c LEFT JOIN companies_ticker t ON t.company_id = c.id"
+        " WHERE c.slug = %s ORDER BY t.exchange, t.symbol"  # Ticker's order
     )
+    found = sql.fetch(connection, statement, [slug], prepared=True)
     if not found:
         raise Http404
     company = sql.instance(Company, connection, found[0][:-2])
@@ -67,15 +69,6 @@ def _company_with_listings(slug) -> Company:
         if symbol is not None
     )
     return company
-
-
-@functools.cache  # one statement per database alias
-def _company_statement(alias: str) -> str:
-    return (
-        f"SELECT {sql.columns(Company, connections[alias], 'c')}, t.symbol, t.exchange"
-        " FROM companies_company c LEFT JOIN companies_ticker t ON t.company_id = c.id"
-        " WHERE c.slug = %s ORDER BY t.exchange, t.symbol"  # Ticker's order
-    )
 
 
 def monthly_coverage(company) -> dict[date, int]:

@@ -40,9 +40,10 @@ def fetch(connection, statement: str, params, *, prepared: bool = False) -> list
         return cursor.fetchall()
 
 
-def columns(model, connection, table: str) -> str:
+@functools.cache  # models x database aliases x table aliases: bounded
+def columns(model, alias: str, table: str) -> str:
     """The model's columns, in field order, for ``instance``: ``table.column``."""
-    quote = connection.ops.quote_name
+    quote = connections[alias].ops.quote_name
     return ", ".join(f"{table}.{quote(f.column)}" for f in model._meta.concrete_fields)
 
 
