@@ -1,7 +1,6 @@
 """Public pages of articles. Every query starts from ``Article.objects.live()``."""
 
 import calendar
-from collections import Counter
 from datetime import date, timedelta
 
 from django.core.paginator import Paginator
@@ -148,56 +147,28 @@ def _updated_at(article, corrections):
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
-def related_articles(article, companies, tags):
+def related_articles(article, companies, tags) -> list[Article]:
     """Up to four live articles sharing the most companies, then the most tags,
     newest first.
 
-    Candidates are the articles among the RELATED_CANDIDATES newest live links
-    to one of the article's companies, then (if they give fewer than four) to
-    one of its tags, so the cost stays flat when a tag (港股, 業績) is on half
-    the archive: related stories are recent ones.
-
-    Each step is two reads: the candidates' links, newest first (an article's
-    rows are adjacent, one per company or tag it shares), and the candidates'
-    links in the other relation. Ranking 100 rows in Python costs less than
-    one query with two counting subqueries (bench/article_parts.py).
+    Candidates are the RELATED_CANDIDATES newest live articles linked to one
+    of the article's companies, then (if they give fewer than four) to one
+    of its tags, so the cost stays flat when a tag (港股, 業績) is on half
+    the archive: related stories are recent ones. Each step is one read
+    (rows.related).
     """
-    company_ids, tag_ids = [c.pk for c in companies], [t.pk for t in tags]
+    ids = {"company_ids": [c.pk for c in companies], "tag_ids": [t.pk for t in tags]}
     related = []
-    steps = (  # (this step's relation, its ids, the other relation, its ids)
-        ("company_ids", company_ids, "tag_ids", tag_ids),
-        ("tag_ids", tag_ids, "company_ids", company_ids),
-    )
-    for here, ids, there, other_ids in steps:
-        if not ids or len(related) == RELATED_LIMIT:
-            continue
-        links = rows.linked_newest(
-            **{here: ids},
-            exclude=[article.pk, *(r.pk for r in related)],
-            # The rows after the first RELATED_CANDIDATES finish the counts of
-            # the last candidates: an article has at most len(ids) rows.
-            limit=RELATED_CANDIDATES + len(ids) - 1,
-        )
-        candidates = {link["pk"]: link for link in links[:RELATED_CANDIDATES]}
-        counted = (link["pk"] for link in links if link["pk"] in candidates)
-        shared = {here: Counter(counted)}
-        shared[there] = Counter(
-            rows.shared_links(list(candidates), **{there: other_ids})
-            if other_ids and candidates
-            else ()
-        )
-        ranked = sorted(
-            candidates.values(),
-            key=lambda link: (
-                shared["company_ids"][link["pk"]],
-                shared["tag_ids"][link["pk"]],
-                link["publish_at"],
-                link["pk"],
-            ),
-            reverse=True,
-        )
-        related += [Article(**link) for link in ranked[: RELATED_LIMIT - len(related)]]
-    return related
+    for by in ("company_ids", "tag_ids"):
+        if len(related) < RELATED_LIMIT:
+            related += rows.related(
+                by=by,
+                **ids,
+                exclude=[article.pk, *(link["pk"] for link in related)],
+                candidates=RELATED_CANDIDATES,
+                limit=RELATED_LIMIT - len(related),
+            )
+    return [Article(**link) for link in related]
 
 
 def _neighbours(article) -> dict:

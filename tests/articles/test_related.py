@@ -1,5 +1,5 @@
-"""Related articles, ranked in Python from plain rows, against the same rule
-written as one SQL query (how the page read them before)."""
+"""Related articles, read in one plain-SQL statement per step
+(articles/rows.py), against the same rule written through the ORM."""
 
 from datetime import timedelta
 
@@ -13,9 +13,12 @@ from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
 from taggit.models import Tag, TaggedItem
 
+from articles import rows
 from articles.models import Article
 from articles.public import views
 from tests.factories import make_article, make_company, make_live_article
+
+LINK = list(rows.LINK_FIELDS)
 
 
 def _shared(links, column):
@@ -29,11 +32,9 @@ def _shared(links, column):
     return Coalesce(Subquery(counted), 0)
 
 
-def oracle(article, company_ids, tag_ids, candidates):
-    """The rule in SQL: candidates are the articles of the ``candidates``
-    newest link rows, ranked by shared companies, shared tags, then newest."""
-    live = Article.objects.live().exclude(pk=article.pk).order_by("-publish_at", "-pk")
-    shared = {
+def shared_counts(company_ids, tag_ids) -> dict:
+    """An article's links to ``company_ids`` ("c") and to ``tag_ids`` ("t")."""
+    return {
         "c": _shared(
             Article.companies.through.objects.filter(company_id__in=company_ids),
             "article_id",
@@ -46,12 +47,20 @@ def oracle(article, company_ids, tag_ids, candidates):
             "object_id",
         ),
     }
+
+
+def oracle(article, company_ids, tag_ids, candidates):
+    """The rule through the ORM: candidates are the ``candidates`` newest
+    articles linked to one of the ids, ranked by shared companies, shared
+    tags, then newest."""
+    live = Article.objects.live().exclude(pk=article.pk).order_by("-publish_at", "-pk")
+    shared = shared_counts(company_ids, tag_ids)
     related = []
     for field, ids in (("companies", company_ids), ("tags__id", tag_ids)):
         if not ids or len(related) == views.RELATED_LIMIT:
             continue
         pool = (
-            live.filter(**{f"{field}__in": ids})
+            live.filter(pk__in=Article.objects.filter(**{f"{field}__in": ids}))
             .exclude(pk__in=[r.pk for r in related])
             .values("pk")[:candidates]
         )
@@ -129,3 +138,51 @@ def test_related_cards_carry_what_a_card_shows():
     )  # fmt: skip
     assert card.get_absolute_url() == other.get_absolute_url()
     assert card.publish_at == other.publish_at
+
+
+@pytest.mark.django_db
+def test_one_step_matches_the_orm():
+    article = make_live_article()
+    article.companies.add(*(make_company() for _ in range(3)))
+    article.tags.add("港股", "科技", "業績")
+    company_ids = list(article.companies.values_list("pk", flat=True))
+    tag_ids = list(article.tags.values_list("pk", flat=True))
+    now = timezone.now()
+    others = []
+    for n in range(9):
+        # Ties in time on purpose: the key breaks them.
+        other = make_live_article(publish_at=now - timedelta(hours=n % 4))
+        other.companies.add(*company_ids[: n % 3])
+        other.tags.add(*Tag.objects.filter(pk__in=tag_ids[n % 2 :]))
+        others.append(other.pk)
+    make_article().companies.add(*company_ids)  # a draft: never related
+    exclude = [article.pk, others[0]]
+    shared = shared_counts(company_ids, tag_ids)
+    for by, field in (("company_ids", "companies"), ("tag_ids", "tags__id")):
+        ids = company_ids if by == "company_ids" else tag_ids
+        for candidates, limit in ((3, 2), (5, 4), (100, 4), (100, 100)):
+            pool = (
+                Article.objects.live()
+                .filter(pk__in=Article.objects.filter(**{f"{field}__in": ids}))
+                .exclude(pk__in=exclude)
+                .order_by("-publish_at", "-pk")
+                .values("pk")[:candidates]
+            )
+            orm = (
+                Article.objects.filter(pk__in=pool)
+                .annotate(**shared)
+                .order_by("-c", "-t", "-publish_at", "-pk")
+                .values(*LINK)[:limit]
+            )
+            got = rows.related(
+                by=by, company_ids=company_ids, tag_ids=tag_ids, exclude=exclude,
+                candidates=candidates, limit=limit,
+            )  # fmt: skip
+            assert got == list(orm), (by, candidates, limit)
+            assert got
+    # Ranked by one relation only when the article has nothing in the other.
+    got = rows.related(
+        by="tag_ids", company_ids=[], tag_ids=tag_ids, exclude=exclude,
+        candidates=100, limit=100,
+    )  # fmt: skip
+    assert {link["pk"] for link in got} == set(others[1:])

@@ -1,7 +1,6 @@
 """First mentions of linked companies become links when the article renders."""
 
 import pytest
-from django.core.cache import cache
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lxml import html as lxml_html
@@ -225,22 +224,27 @@ def test_simplified_edition_links_to_simplified_company_pages(client, companies)
     assert link.text == "陆金所"
 
 
-def test_linked_body_is_cached_and_refreshed_when_a_company_changes(
-    companies, monkeypatch
-):
+def test_linked_body_follows_a_company_change_at_once(companies):
     lufax, _vanke = companies
-    article = make_live_article(body="<p>陸金所公布業績。</p>")
-    cache.clear()
-    calls = []
-    real = rendering.link_companies
-    monkeypatch.setattr(
-        rendering, "link_companies", lambda *a: calls.append(1) or real(*a)
-    )
+    article = make_live_article(body="<p>陸金所公布業績，LU.US 股價上升。</p>")
     first = rendering.body_with_company_links(article, [lufax])
-    assert rendering.body_with_company_links(article, [lufax]) == first
-    assert len(calls) == 1
+    assert company_links(first) == [("陸金所", lufax.get_absolute_url())]
     lufax.slug = "lufax"
+    lufax.aliases = []  # "陸金所" no longer names it: the ticker is the mention
     lufax.save()
     lufax.refresh_from_db()
     second = rendering.body_with_company_links(article, [lufax])
-    assert len(calls) == 2 and "/companies/lufax/" in second
+    assert company_links(second) == [("LU.US", "/companies/lufax/")]
+
+
+def test_comments_and_quoted_angle_brackets_are_not_text(companies):
+    lufax, _vanke = companies
+    body = (
+        '<!-- 陸金所 --><p title="a > 陸金所">x</p><h2>陸金所</h2><p>&#38585;陸金所</p>'
+    )
+    out = rendering.link_companies(body, [lufax])
+    assert out == body.replace(
+        "</h2><p>&#38585;陸金所",
+        "</h2><p>&#38585;"
+        f'<a class="company-link" href="{lufax.get_absolute_url()}">陸金所</a>',
+    )

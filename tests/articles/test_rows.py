@@ -13,7 +13,7 @@ from django.utils import timezone
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.django import TestCase
-from taggit.models import Tag, TaggedItem
+from taggit.models import TaggedItem
 
 from articles import rows
 from articles.models import Article, ArticleAuthor, Author, Correction
@@ -194,44 +194,6 @@ class NewestTests(TestCase):
         assert rows.newest({}) == {}
 
 
-def test_linked_newest_and_shared_links_match_the_orm(article):
-    company_ids = list(article.companies.values_list("pk", flat=True))
-    tag_ids = list(article.tags.values_list("pk", flat=True))
-    others = []
-    for n in range(6):
-        other = make_live_article(publish_at=timezone.now() - timedelta(hours=n % 3))
-        other.companies.add(*company_ids[: n % 3])
-        other.tags.add(*Tag.objects.filter(pk__in=tag_ids[n % 2 :]))
-        others.append(other.pk)
-    make_article().companies.add(*company_ids)  # a draft: never related
-    live = Article.objects.live().exclude(pk__in=[article.pk, others[0]])
-    for field, kwargs in (
-        ("companies", {"company_ids": company_ids}),
-        ("tags__id", {"tag_ids": tag_ids}),
-    ):
-        ids = next(iter(kwargs.values()))
-        orm = (
-            live.filter(**{f"{field}__in": ids})
-            .order_by("-publish_at", "-pk")
-            .values(*LINK)[:7]
-        )
-        got = rows.linked_newest(**kwargs, exclude=[article.pk, others[0]], limit=7)
-        assert got == list(orm)
-        assert got
-    assert sorted(rows.shared_links(others, company_ids=company_ids)) == sorted(
-        Article.companies.through.objects.filter(
-            company_id__in=company_ids, article_id__in=others
-        ).values_list("article_id", flat=True)
-    )
-    assert sorted(rows.shared_links(others, tag_ids=tag_ids)) == sorted(
-        TaggedItem.objects.filter(
-            content_type=ContentType.objects.get_for_model(Article),
-            tag_id__in=tag_ids,
-            object_id__in=others,
-        ).values_list("object_id", flat=True)
-    )
-
-
 def test_most_covered_matches_the_orm_ties_by_name():
     now = timezone.now()
     a, b, c, d = (
@@ -277,16 +239,22 @@ def test_author_choices_by_name_as_the_orm_orders_them():
 def test_empty_key_lists_read_nothing(django_assert_num_queries):
     with django_assert_num_queries(0):
         assert rows.bylines([]) == [] and rows.company_links([]) == []
-        assert rows.linked_newest(company_ids=[], exclude=[1], limit=5) == []
-        assert rows.shared_links([], company_ids=[1]) == []
-        assert rows.shared_links([1], tag_ids=[]) == []
+        for by in ("company_ids", "tag_ids"):
+            got = rows.related(
+                by=by, company_ids=[], tag_ids=[], exclude=[1], candidates=5,
+                limit=4,
+            )  # fmt: skip
+            assert got == []
 
 
-def test_linked_newest_with_nothing_to_exclude():
+def test_related_with_nothing_to_exclude():
     company = make_company()
     article = make_live_article()
     article.companies.add(company)
-    got = rows.linked_newest(company_ids=[company.pk], exclude=[], limit=5)
+    got = rows.related(
+        by="company_ids", company_ids=[company.pk], tag_ids=[], exclude=[],
+        candidates=5, limit=4,
+    )  # fmt: skip
     assert [link["pk"] for link in got] == [article.pk]
 
 
@@ -307,7 +275,14 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
             rows.tags(article.pk),
             rows.corrections(article.pk),
             rows.neighbours(article),
-            rows.linked_newest(tag_ids=[1], exclude=[article.pk], limit=5),
+            rows.related(
+                by="tag_ids",
+                company_ids=[1],
+                tag_ids=[1],
+                exclude=[article.pk],
+                candidates=100,
+                limit=4,
+            ),  # fmt: skip
         ]
 
     before = prepared()
