@@ -3,9 +3,10 @@
     .venv/bin/python bench/article_parts.py      (DATABASE_URL as make bench's)
 
 For the first 60 articles of make bench's URL list (var/bench/urls/article.txt),
-twice: the article row, the rows around it (byline, companies, tags,
-corrections), the body's company links, related articles, previous/next and
-the template, each as the median CPU milliseconds (``time.process_time``).
+twice: the article row with the rows around it (byline, companies, tags,
+corrections; one statement on PostgreSQL), those made model instances, the
+body's company links, related articles, previous/next and the template, each
+as the median CPU milliseconds (``time.process_time``).
 """
 
 import os
@@ -36,30 +37,28 @@ def main():
     urls = (ROOT / "var" / "bench" / "urls" / "article.txt").read_text().split()
     ids = [int(url.split("/")[2]) for url in urls[:60]]
     template = get_template("articles/article_detail.html")
+    parts = "row, byline, companies, tags, corrections"
     steps = {
-        "article row": lambda c: rows.live_article(c["pk"]),
-        "byline, companies, tags, corrections": lambda c: views.page_parts(
-            c["article row"]
-        ),
+        parts: lambda c: rows.live_article_with_parts(c["pk"]),
+        "as model instances": lambda c: views.page_parts(*c[parts]),
         "body with company links": lambda c: body_with_company_links(
-            c["article row"], c["byline, companies, tags, corrections"]["companies"]
+            c[parts][0], c["as model instances"]["companies"]
         ),
         "related articles": lambda c: views.related_articles(
-            c["article row"],
-            c["byline, companies, tags, corrections"]["companies"],
-            c["byline, companies, tags, corrections"]["tags"],
+            c[parts][0],
+            c["as model instances"]["companies"],
+            c["as model instances"]["tags"],
         ),
-        "previous and next": lambda c: views._neighbours(c["article row"]),
-        "template": lambda c: template.render(
-            views.article_context(c["article row"]), c["request"]
-        ),
+        "previous and next": lambda c: views._neighbours(c[parts][0]),
+        "template": None,
     }
     spent = {name: [] for name in steps}
     for pk in ids * 2:
         done = {"pk": pk, "request": RequestFactory().get(f"/articles/{pk}/")}
         for name, step in steps.items():
             if name == "template":  # the context is built outside the timing
-                context = views.article_context(done["article row"])
+                article, found = done[parts]
+                context = views.article_context(article, found=found)
                 start = time.process_time()
                 template.render(context, done["request"])
             else:

@@ -67,24 +67,24 @@ def paginate(request, queryset):
     return ArticlePaginator(queryset, PER_PAGE).get_page(request.GET.get("page"))
 
 
-def page_parts(article) -> dict:
+def page_parts(article, found=None) -> dict:
     """What the article page shows around the article's own row: byline,
     companies with their tickers, tags and corrections.
 
-    Four plain-SQL reads (rows.py), made into model instances holding only
-    what the page reads.
+    ``found``: what rows.article_parts gives for the article, if read
+    already; else it is read. Made into model instances holding only what
+    the page reads.
     """
-    tags = [
-        Tag(pk=pk, name=name, slug=slug) for pk, name, slug in rows.tags(article.pk)
-    ]
+    found = found or rows.article_parts(article.pk)
+    tags = [Tag(pk=pk, name=name, slug=slug) for pk, name, slug in found["tags"]]
     for tag in tags:
         tag.path = paths.path("articles:tag", slug=tag.slug) if tag.slug else ""
     authors = [
         Author(pk=pk, name=name, slug=slug)
-        for _article, pk, name, slug in rows.bylines([article.pk])
+        for _article, pk, name, slug in found["bylines"]
     ]
     companies = {}
-    links = rows.company_links([article.pk])
+    links = found["company_links"]
     for _article, pk, name, name_en, slug, updated_at, symbol, exchange in links:
         company = companies.get(pk)
         if company is None:
@@ -99,14 +99,14 @@ def page_parts(article) -> dict:
         "authors": authors,
         "companies": list(companies.values()),
         "tags": tags,
-        "corrections": [Correction(**row) for row in rows.corrections(article.pk)],
+        "corrections": [Correction(**row) for row in found["corrections"]],
     }
 
 
-def article_context(article, *, preview=False) -> dict:
+def article_context(article, *, found=None, preview=False) -> dict:
     """What the article page shows: header, body, corrections, tags,
-    previous/next and related articles."""
-    parts = page_parts(article)
+    previous/next and related articles (``found``: as page_parts)."""
+    parts = page_parts(article, found)
     companies, tags = parts["companies"], parts["tags"]
     return {
         "article": article,
@@ -119,12 +119,13 @@ def article_context(article, *, preview=False) -> dict:
     }
 
 
-def render_article(request, article, *, preview=False):
-    """The article page as readers see it; ``preview`` marks it and keeps it private."""
+def render_article(request, article, *, found=None, preview=False):
+    """The article page as readers see it; ``preview`` marks it and keeps it
+    private (``found``: as page_parts)."""
     response = render(
         request,
         "articles/article_detail.html",
-        article_context(article, preview=preview),
+        article_context(article, found=found, preview=preview),
     )
     if preview:
         response["Cache-Control"] = "private, no-store"
@@ -255,12 +256,13 @@ def feature_list(request):
 
 @pagecache.cached()
 def article_detail(request, pk, slug=None):
-    article = rows.live_article(pk)
-    if article is None:
+    found = rows.live_article_with_parts(pk)
+    if found is None:
         raise Http404
+    article, parts = found
     if (slug or "") != article.slug:
         return redirect(article.get_absolute_url(), permanent=True)
-    return render_article(request, article)
+    return render_article(request, article, found=parts)
 
 
 @pagecache.cached()

@@ -2,7 +2,7 @@
 for gives, on the same data (on SQLite and on PostgreSQL, as the suite runs
 on both)."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
@@ -112,6 +112,27 @@ def test_live_article_is_the_orms_instance_or_none():
     assert rows.live_article(future.pk) is None
     assert rows.live_article(draft.pk) is None
     assert rows.live_article(live.pk + 1000) is None
+
+
+def test_live_article_with_parts_is_the_row_and_the_separate_reads(article):
+    """In one statement on PostgreSQL (JSON beside the row), in five
+    elsewhere: the same instance and rows either way."""
+    got, parts = rows.live_article_with_parts(article.pk)
+    expected = rows.live_article(article.pk)
+    for field in Article._meta.concrete_fields:
+        assert getattr(got, field.attname) == getattr(expected, field.attname)
+    assert parts == rows.article_parts(article.pk)
+    assert [len(parts[name]) for name in parts] == [3, 4, 3, 2]
+    assert isinstance(parts["corrections"][0]["corrected_at"], datetime)
+    assert isinstance(parts["company_links"][0][5], datetime)
+    # An article with none of them: empty lists, not None.
+    bare = make_live_article()
+    assert rows.live_article_with_parts(bare.pk)[1] == {
+        "bylines": [], "company_links": [], "tags": [], "corrections": [],
+    }  # fmt: skip
+    draft = make_article(status=Article.Status.DRAFT)
+    assert rows.live_article_with_parts(draft.pk) is None
+    assert rows.live_article_with_parts(article.pk + 1000) is None
 
 
 def test_live_is_article_objects_live():
@@ -270,6 +291,7 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
     def read():
         return [
             rows.live_article(article.pk).headline,
+            rows.live_article_with_parts(article.pk)[1],
             rows.bylines([article.pk]),
             rows.company_links([article.pk]),
             rows.tags(article.pk),
@@ -290,7 +312,7 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
         logged = read()
     # A logged read (DEBUG, a test counting queries) is not prepared, so the
     # log shows each statement with its values.
-    assert len(queries) == 7 and all(q["sql"] for q in queries)
+    assert len(queries) == 8 and all(q["sql"] for q in queries)
     assert prepared() == before
     assert read() == read() == logged  # the same rows, prepared or not
     new = [statement for statement in prepared() if statement not in before]
@@ -301,6 +323,7 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
         "taggit_taggeditem ti",
         "articles_correction",
         "UNION ALL",
+        "json_agg",
     ):
         assert any(read_of in statement for statement in new), read_of
     assert not any("JOIN taggit_taggeditem l" in statement for statement in new)
