@@ -5,7 +5,7 @@ from datetime import datetime, timedelta
 
 import lxml.html
 import pytest
-from django.template.loader import render_to_string
+from django.template import engines
 from django.test import RequestFactory
 from django.utils import timezone
 
@@ -18,6 +18,7 @@ from tests.factories import make_article, make_author, make_company
 pytestmark = pytest.mark.django_db
 
 PUBLISHED = Article.Status.PUBLISHED
+META = engines["django"].from_string("{% load newsroom_seo %}{% article_meta %}")
 
 
 def page_context(article, request):
@@ -171,9 +172,7 @@ def test_jsonld_image_is_an_absolute_url(article):
 def test_meta_tags_without_an_image_use_the_summary_card(article):
     request = RequestFactory().get("/")
 
-    found = meta(
-        render_to_string("includes/article_meta.html", page_context(article, request))
-    )
+    found = meta(META.render(page_context(article, request)))
 
     url = "http://testserver" + article.get_absolute_url()
     assert found["og:type"] == ["article"]
@@ -195,9 +194,7 @@ def test_meta_tags_with_an_image_use_the_large_image_card(article):
     article.hero_alt = "交易大堂"
     request = RequestFactory().get("/")
 
-    found = meta(
-        render_to_string("includes/article_meta.html", page_context(article, request))
-    )
+    found = meta(META.render(page_context(article, request)))
 
     image = "http://testserver/media/articles/2026/11/hero.jpg"
     assert found["og:image"] == [image]
