@@ -16,7 +16,7 @@ from companies.models import Company, Ticker
 from newsroom import pagecache, paths
 
 from .. import preview, rows, tagging
-from ..models import Article, Author, Correction, attach_cards
+from ..models import Article, Author, Correction, LinkedArticle, attach_cards
 from . import seo
 from .filters import ArticleFilter
 from .rendering import body_with_company_links
@@ -148,7 +148,7 @@ def _updated_at(article, corrections):
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
-def related_articles(article, companies, tags) -> list[Article]:
+def related_articles(article, companies, tags) -> list[LinkedArticle]:
     """Up to four live articles sharing the most companies, then the most tags,
     newest first.
 
@@ -169,7 +169,7 @@ def related_articles(article, companies, tags) -> list[Article]:
                 candidates=RELATED_CANDIDATES,
                 limit=RELATED_LIMIT - len(related),
             )
-    return [Article(**link) for link in related]
+    return [LinkedArticle(**link) for link in related]
 
 
 def _neighbours(article) -> dict:
@@ -178,8 +178,8 @@ def _neighbours(article) -> dict:
         return {"previous_article": None, "next_article": None}
     older, newer = rows.neighbours(article)
     return {
-        "previous_article": Article(**older) if older else None,
-        "next_article": Article(**newer) if newer else None,
+        "previous_article": LinkedArticle(**older) if older else None,
+        "next_article": LinkedArticle(**newer) if newer else None,
     }
 
 
@@ -191,8 +191,8 @@ HOME_DRIFT = timedelta(hours=1)
 @pagecache.cached(seconds=int(HOME_DRIFT.total_seconds()))
 def home(request):
     newest = rows.newest({Article.Kind.FEATURE: 3, Article.Kind.BRIEF: PER_PAGE})
-    lead_features = [Article(**link) for link in newest[Article.Kind.FEATURE]]
-    briefs = [Article(**link) for link in newest[Article.Kind.BRIEF]]
+    lead_features = [LinkedArticle(**link) for link in newest[Article.Kind.FEATURE]]
+    briefs = [LinkedArticle(**link) for link in newest[Article.Kind.BRIEF]]
     attach_cards(lead_features + briefs)  # one read of both lists' cards
     week_ago = timezone.now() - timedelta(days=7)
     return render(

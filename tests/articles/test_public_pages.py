@@ -188,6 +188,10 @@ def test_article_page_shows_everything_a_reader_needs(client):
     assert f'href="{tag_url}"' in html
     assert 'href="/newsletter/"' in html
     assert hk_datetime(article.publish_at) + "</time>" in html
+    minutes = article.reading_minutes
+    assert f'<span class="reading-time">閱讀需時 {minutes} 分鐘</span>' in html
+    simplified = page_html(client, "/zh-hans" + article.get_absolute_url())
+    assert f'<span class="reading-time">阅读时长 {minutes} 分钟</span>' in simplified
 
 
 def test_corrections_are_dated_above_the_body_and_mark_the_article_updated(client):

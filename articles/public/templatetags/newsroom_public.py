@@ -9,6 +9,7 @@ from django.forms.widgets import Input
 from django.utils import timezone
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
+from django.utils.translation import ngettext
 
 from newsroom import display
 
@@ -99,6 +100,16 @@ def filter_control(field):
 def _kind_label(kind: str) -> str:
     """get_kind_display() without a model method's lookups: 簡訊, 專題."""
     return escape(str(KIND_LABELS.get(kind, kind)))
+
+
+@register.simple_tag
+def reading_time(article) -> str:
+    """ "3 分鐘讀完": the same message as ``{% blocktranslate count %}`` with
+    it (the e-mail's), for a tenth of that tag's cost on the article page."""
+    minutes = article.reading_minutes
+    return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
+        "minutes": minutes
+    }
 
 
 @register.simple_tag
