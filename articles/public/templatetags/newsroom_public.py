@@ -104,8 +104,8 @@ def _kind_label(kind: str) -> str:
 
 @register.simple_tag
 def reading_time(article) -> str:
-    """ "3 分鐘讀完": the same message as ``{% blocktranslate count %}`` with
-    it (the e-mail's), for a tenth of that tag's cost on the article page."""
+    """The article's reading time ("閱讀需時 3 分鐘"): the message the e-mail's
+    ``{% blocktranslate count %}`` gives, for a tenth of that tag's cost."""
     minutes = article.reading_minutes
     return ngettext("%(minutes)s min read", "%(minutes)s min read", minutes) % {
         "minutes": minutes
