@@ -18,7 +18,7 @@ from django import template
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext
 
-from newsroom import editions
+from newsroom import editions, paths
 
 register = template.Library()
 
@@ -41,7 +41,8 @@ def newsletter_box(context, on_newsletter_page=False):
     else:
         request = context.get("request")
         page, email, errors, script = request.path if request else "", "", "", default
-    sections = context["sections"]
+    # The site context processor sets them; a bare render reads them itself.
+    sections = context.get("sections") or paths.sections()
     # Literal msgids, so that makemessages finds them.
     words = {
         "title": gettext("The week in one e-mail"),

@@ -80,3 +80,11 @@ def test_without_errors_the_field_is_not_marked():
     assert field.get("aria-invalid") is None
     assert field.get("aria-describedby") == "newsletter-note"
     assert field.get("value") == ""
+
+
+def test_a_render_without_the_context_processor_still_links_the_sections():
+    with translation.override("zh-hant"):
+        markup = BOX.render({}, RequestFactory().get("/x/"))
+    box = lxml_html.fragment_fromstring(markup)
+    assert box.xpath("//form/@action") == ["/newsletter/subscribe/"]
+    assert box.xpath("//input[@name='page']/@value") == ["/x/"]
