@@ -92,13 +92,20 @@ def live_article(pk: int):
     converters on every call.
     """
     connection = _connection()
+    row = _live_row(connection, pk)
+    return None if row is None else sql.instance(_article_model(), connection, row)
+
+
+def _live_row(connection, pk: int, more: str = "", more_params=()) -> tuple | None:
+    """The live article ``pk``'s columns in field order, then the columns
+    ``more`` adds (their parameters ``more_params``), or None."""
     columns = sql.columns(_article_model(), connection.alias, "a")
     found = fetch(
-        f"SELECT {columns} FROM articles_article a WHERE a.id = %s AND {LIVE}",
-        [pk, *live_params()],
+        f"SELECT {columns}{more} FROM articles_article a WHERE a.id = %s AND {LIVE}",
+        [*more_params, pk, *live_params()],
         prepared=True,
     )
-    return sql.instance(_article_model(), connection, found[0]) if found else None
+    return found[0] if found else None
 
 
 class _Rows:
@@ -220,17 +227,16 @@ def live_article_with_parts(pk: int) -> tuple | None:
     if connection.vendor != "postgresql":
         article = live_article(pk)
         return None if article is None else (article, article_parts(pk))
-    columns = sql.columns(_article_model(), connection.alias, "a")
     parts = (_BYLINES, _COMPANY_LINKS, _TAGS, _CORRECTIONS)
-    found = fetch(
-        f"SELECT {columns}, {', '.join(part.json() for part in parts)}"
-        f" FROM articles_article a WHERE a.id = %s AND {LIVE}",
-        [_article_type(), pk, *live_params()],
-        prepared=True,
+    found = _live_row(
+        connection,
+        pk,
+        "".join(f", {part.json()}" for part in parts),
+        [_article_type()],  # _TAGS's condition
     )
-    if not found:
+    if found is None:
         return None
-    *row, byline_rows, link_rows, tag_rows, correction_rows = found[0]
+    *row, byline_rows, link_rows, tag_rows, correction_rows = found
     # JSON has no tuples, and json_agg of no rows is NULL.
     return sql.instance(_article_model(), connection, row), {
         "bylines": [tuple(r) for r in byline_rows or ()],

@@ -17,7 +17,6 @@ register = template.Library()
 _JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
-@register.filter(is_safe=True)
 def json_ld(value):
     """``value`` as a <script type="application/ld+json"> element."""
     data = json.dumps(value, cls=DjangoJSONEncoder, ensure_ascii=False)
