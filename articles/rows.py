@@ -29,14 +29,21 @@ from django.db import connections, router
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
+from companies.matching import COMPANIES_VERSION, companies_version
 from newsroom import sql
 
 # The columns an article's card shows (article_card): lists, related articles
 # and previous/next read no others.
 CARD_FIELDS = ("kind", "slug", "headline", "dek", "publish_at")
 
-# Article.objects.live(), for a table aliased "a": keep the two the same.
-LIVE = "a.status = %s AND a.publish_at <= %s"
+
+def _live(alias: str) -> str:
+    """Article.objects.live(), for a table aliased ``alias``: keep the two the
+    same. Its parameters: live_params()."""
+    return f"{alias}.status = %s AND {alias}.publish_at <= %s"
+
+
+LIVE = _live("a")
 
 
 def _article_model():
@@ -216,33 +223,51 @@ def article_parts(article_id) -> dict[str, list]:
 
 
 def live_article_with_parts(pk: int) -> tuple | None:
-    """(``live_article(pk)``, ``article_parts(pk)``), or None.
+    """(``live_article(pk)``, what the article page reads around it), or None:
+    ``article_parts(pk)``'s lists, "neighbours" (``neighbours(article)``)
+    and "companies_version" (``companies_version()``, which the company
+    links' matcher is checked against).
 
-    On PostgreSQL in one statement, the parts as JSON arrays beside the
-    row: the five reads cost the app 0.50 ms of CPU and 0.86 ms of wall
-    time, the one statement 0.17 and 0.31 (medians over 300 of make bench's
-    articles).
+    On PostgreSQL in one statement, the lists as JSON arrays beside the row.
+    Each read is a round trip that costs the app about 0.25 ms of CPU
+    whatever it reads: with the neighbours and the companies' version read
+    apart, and the reading time counted at each render, the article page
+    took 16.3 M instructions; as now, 14.7 M (bench/instructions.py).
     """
     connection = _connection()
     if connection.vendor != "postgresql":
         article = live_article(pk)
-        return None if article is None else (article, article_parts(pk))
+        if article is None:
+            return None
+        return article, {
+            **article_parts(pk),
+            "neighbours": neighbours(article),
+            "companies_version": companies_version(),
+        }
     parts = (_BYLINES, _COMPANY_LINKS, _TAGS, _CORRECTIONS)
+    steps = _neighbour_steps("a.kind", "a.publish_at", "a.id")
     found = _live_row(
         connection,
         pk,
-        "".join(f", {part.json()}" for part in parts),
-        [_article_type()],  # _TAGS's condition
+        "".join(f", {part.json()}" for part in parts)
+        + ", (SELECT json_agg(json_build_array(s.newer, s.id, "
+        + ", ".join(f"s.{name}" for name in CARD_FIELDS)
+        + f")) FROM ({steps}) s)"
+        + f", {COMPANIES_VERSION}",
+        [_article_type(), *live_params() * 2],  # _TAGS's condition, the steps'
     )
     if found is None:
         return None
-    *row, byline_rows, link_rows, tag_rows, correction_rows = found
+    row, version = found[:-7], found[-2:]
+    byline_rows, link_rows, tag_rows, correction_rows, steps = found[-7:-2]
     # JSON has no tuples, and json_agg of no rows is NULL.
     return sql.instance(_article_model(), connection, row), {
         "bylines": [tuple(r) for r in byline_rows or ()],
         "company_links": _company_links(link_rows or ()),
         "tags": [tuple(r) for r in tag_rows or ()],
         "corrections": _corrections(correction_rows or ()),
+        "neighbours": _neighbours(steps or ()),
+        "companies_version": tuple(version),
     }
 
 
@@ -250,7 +275,13 @@ def live_article_with_parts(pk: int) -> tuple | None:
 
 # What a neighbour's and a related article's link shows: a card's columns.
 LINK_FIELDS = ("pk", *CARD_FIELDS)
-LINK_COLUMNS = ", ".join(["a.id", *(f"a.{name}" for name in CARD_FIELDS)])
+
+
+def _link_columns(alias: str) -> str:
+    return ", ".join([f"{alias}.id", *(f"{alias}.{name}" for name in CARD_FIELDS)])
+
+
+LINK_COLUMNS = _link_columns("a")
 
 
 def _links(rows) -> list[dict]:
@@ -260,22 +291,34 @@ def _links(rows) -> list[dict]:
     return links
 
 
-def neighbours(article) -> tuple[dict | None, dict | None]:
-    """The next older and the next newer live article of the same kind, by
-    publish time then key: one step each way along article_kind_publish_idx,
-    in one statement."""
+def _neighbour_steps(kind: str, at: str, pk: str) -> str:
+    """The next older and the next newer live article of kind ``kind`` around
+    (publish time ``at``, key ``pk``), each a row of (0 or 1, its link's
+    columns): one step each way along article_kind_publish_idx. The three
+    are SQL: placeholders, or the article page's own row's columns. The
+    table is aliased "n", the live condition's parameters come first."""
     steps = []
     for newer, beyond, order in ((0, "<", " DESC"), (1, ">", "")):
         steps.append(
-            f"SELECT * FROM (SELECT {newer} AS newer, {LINK_COLUMNS}"
-            f" FROM articles_article a WHERE {LIVE} AND a.kind = %s"
-            f" AND a.publish_at {beyond}= %s"
-            f" AND (a.publish_at {beyond} %s OR a.id {beyond} %s)"
-            f" ORDER BY a.publish_at{order}, a.id{order} LIMIT 1) step{newer}"
+            f"SELECT * FROM (SELECT {newer} AS newer, {_link_columns('n')}"
+            f" FROM articles_article n WHERE {_live('n')} AND n.kind = {kind}"
+            f" AND n.publish_at {beyond}= {at}"
+            f" AND (n.publish_at {beyond} {at} OR n.id {beyond} {pk})"
+            f" ORDER BY n.publish_at{order}, n.id{order} LIMIT 1) step{newer}"
         )
+    return " UNION ALL ".join(steps)
+
+
+def neighbours(article) -> tuple[dict | None, dict | None]:
+    """The next older and the next newer live article of the same kind, by
+    publish time then key, in one statement."""
     at = _db_time(article.publish_at)
     params = [*live_params(), article.kind, at, at, article.pk]
-    rows = fetch(" UNION ALL ".join(steps), params * 2, prepared=True)
+    statement = _neighbour_steps("%s", "%s", "%s")
+    return _neighbours(fetch(statement, params * 2, prepared=True))
+
+
+def _neighbours(rows) -> tuple[dict | None, dict | None]:
     found = {
         row[0]: link
         for row, link in zip(rows, _links(r[1:] for r in rows), strict=True)

@@ -52,6 +52,8 @@ class Company(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # The newest change, read on every article page (matching.companies_version).
+        indexes = [models.Index(fields=["updated_at"], name="company_updated_idx")]
         verbose_name = _("company")
         verbose_name_plural = _("companies")
 

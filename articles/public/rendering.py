@@ -49,12 +49,12 @@ class _Target:
 class _Linker:
     """Links the first mention of each target in the text it is given."""
 
-    def __init__(self, targets: dict[int, _Target]):
+    def __init__(self, targets: dict[int, _Target], version=None):
         self.targets = targets
         self.by_ticker = {
             ticker: target for target in targets.values() for ticker in target.tickers
         }
-        self.matcher = get_matcher()
+        self.matcher = get_matcher(version)
         self.done: set[int] = set()
 
     def _mentions(self, text: str) -> list[tuple[int, int, _Target]]:
@@ -106,12 +106,13 @@ def _track(markup: str, closed: list[str]) -> None:
         closed.append(name)
 
 
-def link_companies(html: str, companies) -> str:
-    """``html`` with the first mention of each of ``companies`` linked."""
+def link_companies(html: str, companies, version=None) -> str:
+    """``html`` with the first mention of each of ``companies`` linked
+    (``version``: the companies' version, if read already; see get_matcher)."""
     targets = {company.pk: _Target(company) for company in companies}
     if not targets or not html:
         return html
-    linker = _Linker(targets)
+    linker = _Linker(targets, version)
     out, position, closed = [], 0, []
     for markup in _MARKUP.finditer(html):
         if len(linker.done) == len(targets):
@@ -123,10 +124,11 @@ def link_companies(html: str, companies) -> str:
     return "".join(out)
 
 
-def body_with_company_links(article, companies) -> SafeString:
+def body_with_company_links(article, companies, version=None) -> SafeString:
     """The article's body for readers, company links added.
 
-    ``companies`` are the article's companies (with their ``listings``).
+    ``companies`` are the article's companies (with their ``listings``);
+    ``version``: as link_companies.
     """
     # Sanitised by Article.save().
-    return mark_safe(link_companies(article.body or "", list(companies)))
+    return mark_safe(link_companies(article.body or "", list(companies), version))

@@ -71,9 +71,9 @@ def page_parts(article, found=None) -> dict:
     """What the article page shows around the article's own row: byline,
     companies with their tickers, tags and corrections.
 
-    ``found``: what rows.article_parts gives for the article, if read
-    already; else it is read. Made into model instances holding only what
-    the page reads.
+    ``found``: what rows.article_parts (or live_article_with_parts) gives
+    for the article, if read already; else it is read. Made into model
+    instances holding only what the page reads.
     """
     found = found or rows.article_parts(article.pk)
     tags = [Tag(pk=pk, name=name, slug=slug) for pk, name, slug in found["tags"]]
@@ -105,16 +105,19 @@ def page_parts(article, found=None) -> dict:
 
 def article_context(article, *, found=None, preview=False) -> dict:
     """What the article page shows: header, body, corrections, tags,
-    previous/next and related articles (``found``: as page_parts)."""
+    previous/next and related articles (``found``: what
+    rows.live_article_with_parts read beside the article, if it did)."""
     parts = page_parts(article, found)
     companies, tags = parts["companies"], parts["tags"]
+    found = found or {}
+    version = found.get("companies_version")
     return {
         "article": article,
         **parts,
-        "body": body_with_company_links(article, companies),
+        "body": body_with_company_links(article, companies, version),
         "updated_at": _updated_at(article, parts["corrections"]),
         "related": related_articles(article, companies, tags),
-        **_neighbours(article),
+        **_neighbours(article, found.get("neighbours")),
         "is_preview": preview,
     }
 
@@ -172,11 +175,12 @@ def related_articles(article, companies, tags) -> list[LinkedArticle]:
     return [LinkedArticle(**link) for link in related]
 
 
-def _neighbours(article) -> dict:
-    """The previous and next live articles of the same kind, by publish time."""
+def _neighbours(article, found=None) -> dict:
+    """The previous and next live articles of the same kind, by publish time
+    (``found``: rows.neighbours(article), if read already)."""
     if article.publish_at is None:
         return {"previous_article": None, "next_article": None}
-    older, newer = rows.neighbours(article)
+    older, newer = found or rows.neighbours(article)
     return {
         "previous_article": LinkedArticle(**older) if older else None,
         "next_article": LinkedArticle(**newer) if newer else None,

@@ -169,7 +169,9 @@ def test_create_drafts_inserts_each_table_once_whatever_the_number(editor):
             editing.create_drafts(drafts, by=editor)
         return len(queries)
 
-    assert batch(2) == batch(40)
+    # 30: SQLite takes at most 999 values a statement, so Django splits an
+    # INSERT of more than 39 articles (25 columns each) in two.
+    assert batch(2) == batch(30)
 
 
 def test_create_drafts_refuses_anything_but_new_drafts(editor):

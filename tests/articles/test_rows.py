@@ -17,6 +17,7 @@ from taggit.models import TaggedItem
 
 from articles import rows
 from articles.models import Article, ArticleAuthor, Author, Correction
+from companies.matching import companies_version
 from tests.factories import make_article, make_author, make_company, make_live_article
 
 pytestmark = pytest.mark.django_db
@@ -121,14 +122,18 @@ def test_live_article_with_parts_is_the_row_and_the_separate_reads(article):
     expected = rows.live_article(article.pk)
     for field in Article._meta.concrete_fields:
         assert getattr(got, field.attname) == getattr(expected, field.attname)
+    neighbours, version = parts.pop("neighbours"), parts.pop("companies_version")
     assert parts == rows.article_parts(article.pk)
     assert [len(parts[name]) for name in parts] == [3, 4, 3, 2]
     assert isinstance(parts["corrections"][0]["corrected_at"], datetime)
     assert isinstance(parts["company_links"][0][5], datetime)
+    assert neighbours == rows.neighbours(expected) != (None, None)
+    assert version == companies_version()
     # An article with none of them: empty lists, not None.
     bare = make_live_article()
     assert rows.live_article_with_parts(bare.pk)[1] == {
         "bylines": [], "company_links": [], "tags": [], "corrections": [],
+        "neighbours": rows.neighbours(bare), "companies_version": companies_version(),
     }  # fmt: skip
     draft = make_article(status=Article.Status.DRAFT)
     assert rows.live_article_with_parts(draft.pk) is None
