@@ -209,3 +209,16 @@ def test_new_drafts_are_reindexed_at_the_commit_if_the_index_fails(
         )
         assert not SearchDocument.objects.filter(article=saved).exists()
     assert SearchDocument.objects.filter(article=saved).exists()
+
+
+def test_the_reading_time_is_stored_and_follows_every_edit():
+    """Counted on save from the headline, dek, key points and body (the
+    article page reads the column), also when only some fields are saved."""
+    article = make_article(body="<p>" + "中" * 900 + "</p>")
+    assert Article.objects.get(pk=article.pk).reading_minutes == 3  # 900 + headline
+    article.body = "<p>" + "中" * 2000 + "</p>"
+    article.save(update_fields=["body"])
+    assert Article.objects.get(pk=article.pk).reading_minutes == 5
+    article.key_points = ["字" * 450] * 2
+    article.save(update_fields=["key_points"])
+    assert Article.objects.get(pk=article.pk).reading_minutes == 7
