@@ -24,7 +24,13 @@ from newsroom.fields import LinesField
 from . import image_tasks, images, rows
 from .image_fields import CheckedImageField
 from .rows import CARD_FIELDS
-from .sanitize import count_characters, html_to_text, reading_minutes, sanitize_html
+from .sanitize import (
+    count_characters,
+    counted_text,
+    html_to_text,
+    sanitize_html,
+    stored_reading_minutes,
+)
 from .validators import (
     validate_image_extension,
     validate_image_pixels,
@@ -500,7 +506,9 @@ class Article(models.Model):
         """
         self.body = sanitize_html(self.body)
         self.body_text = html_to_text(self.body)
-        self.reading_minutes = min(reading_minutes(self.text_for_counting), 32767)
+        self.reading_minutes = stored_reading_minutes(
+            self.headline, self.dek, self.key_points, self.body_text
+        )
         if not self.slug and self.title_en:
             self.slug = slugify(self.title_en)[:100].strip("-")
 
@@ -554,7 +562,7 @@ class Article(models.Model):
 
     @property
     def text_for_counting(self) -> str:
-        return "\n".join([self.headline, self.dek, *self.key_points, self.body_text])
+        return counted_text(self.headline, self.dek, self.key_points, self.body_text)
 
     @property
     def character_count(self) -> int:

@@ -197,6 +197,22 @@ def count_characters(text: str) -> int:
     return len(re.sub(r"\s", "", text or ""))
 
 
+def counted_text(headline: str, dek: str, key_points, body_text: str) -> str:
+    """What an article's length and reading time are counted on."""
+    return "\n".join([headline, dek, *key_points, body_text])
+
+
+# What Article.reading_minutes (a PositiveSmallIntegerField) holds at most.
+MAX_STORED_MINUTES = 32767
+
+
+def stored_reading_minutes(headline, dek, key_points, body_text) -> int:
+    """Article.reading_minutes for these fields (Article.derive_columns and
+    the migration that filled the column)."""
+    text = counted_text(headline, dek, key_points, body_text)
+    return min(reading_minutes(text), MAX_STORED_MINUTES)
+
+
 def reading_minutes(text: str) -> int:
     """Whole minutes to read ``text``, at least one for any text."""
     if not text or not text.strip():

@@ -1,6 +1,6 @@
 from django.db import migrations, models
 
-from articles.sanitize import reading_minutes
+from articles.sanitize import stored_reading_minutes
 
 
 def fill(apps, schema_editor):
@@ -11,10 +11,9 @@ def fill(apps, schema_editor):
     rows = articles.only("headline", "dek", "key_points", "body_text")
     batch = []
     for article in rows.order_by("pk").iterator(chunk_size=500):
-        text = "\n".join(
-            [article.headline, article.dek, *article.key_points, article.body_text]
+        article.reading_minutes = stored_reading_minutes(
+            article.headline, article.dek, article.key_points, article.body_text
         )
-        article.reading_minutes = min(reading_minutes(text), 32767)
         batch.append(article)
         if len(batch) == 500:
             articles.bulk_update(batch, ["reading_minutes"])

@@ -385,13 +385,32 @@ def test_article_page_runs_at_most_ten_queries(client, django_assert_max_num_que
     article = Article.objects.live().last()
     Correction.objects.create(article=article, wrong="錯", right="對")
     # The company matcher is built once per process (and per change to the
-    # companies); what is left on a first render is one aggregate query to
-    # check it is current, and none once the linked body is cached.
+    # companies); a render reads only its version.
     get_matcher()
     with django_assert_max_num_queries(10):
         assert client.get(article.get_absolute_url()).status_code == 200
     with django_assert_max_num_queries(9):
         assert client.get(article.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.usefixtures("no_page_cache")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="one statement on PostgreSQL only"
+)
+def test_article_page_is_two_statements_on_postgresql(client):
+    """Its row, byline, companies, tags, corrections, previous and next and
+    the companies' version in one; the related articles in the other."""
+    author, company = make_author(), make_company("6638.HK")
+    add_rich_articles(6, author=author, company=company)
+    article = Article.objects.live().order_by("publish_at")[2]  # both neighbours
+    get_matcher()
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(article.get_absolute_url())
+    assert response.status_code == 200
+    assert [q["sql"].count("json_agg") for q in queries] == [5, 0]
+    assert "FROM companies_company" in queries[0]["sql"]
+    page = response.content.decode()
+    assert 'rel="prev"' in page and 'rel="next"' in page
 
 
 def test_public_pages_run_a_fixed_number_of_queries(
