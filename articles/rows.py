@@ -372,26 +372,42 @@ def related(*, by: str, company_ids, tag_ids, exclude, candidates, limit) -> lis
     or "tag_ids"): those sharing the most of ``company_ids``, then of
     ``tag_ids``, newest first.
 
-    One statement: the candidates are read with their count of ``by`` links
-    (a join and a group), and the other relation's count is an index-only
-    probe per candidate. Reading the links and counting them in Python cost
-    five times the client CPU (bench/article_parts.py). Not prepared: a
-    generic plan walks the publish-time index until it has found the
-    candidates, twice as slow on average and ten times for a company with
-    few articles.
+    One statement. Each relation's candidates are read the way its links
+    are spread. A company is on a few articles: its links are read whole
+    (an index-only scan of article_companies_by_company_idx), joined to
+    their articles and counted, and the newest taken. A tag may be on half
+    the archive (港股): the articles are walked newest first and each kept
+    if it has a link to one of the tags (EXISTS), so PostgreSQL stops at
+    the ``candidates``-th, or, for a rare tag, reads its links first; its
+    shared links are then counted for the candidates only. For the bench's
+    two most linked tags (on 15,583 articles) that is 0.35 ms of execution
+    where a join and a group took 24 ms; for a company the join is the
+    cheaper of the two (bench/related.py). The other relation's count is an
+    index-only probe per candidate. Not prepared: the best plan depends on how often the
+    companies or tags are linked, which a generic plan cannot know.
     """
     ids = {"company_ids": list(company_ids), "tag_ids": list(tag_ids)}
     if not ids[by]:
         return []
-    table, condition, article, params = _links_of(by, ids[by])
     not_in = f" AND a.id NOT IN ({_marks(exclude)})" if exclude else ""
-    pool = (
-        f"SELECT {LINK_COLUMNS}, COUNT(*) AS shared FROM articles_article a"
-        f" JOIN {table} l ON {article} = a.id AND {condition}"
-        f" WHERE {LIVE}{not_in} GROUP BY a.id"
-        " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s"
-    )
-    pool_params = [*params, *live_params(), *exclude, candidates]
+    table, condition, article, params = _links_of(by, ids[by])
+    if by == "company_ids":
+        pool = (
+            f"SELECT {LINK_COLUMNS}, COUNT(*) AS shared FROM articles_article a"
+            f" JOIN {table} l ON {article} = a.id AND {condition}"
+            f" WHERE {LIVE}{not_in} GROUP BY a.id"
+        )
+        pool_params = [*params, *live_params(), *exclude]
+    else:
+        linked = f"FROM {table} l WHERE {condition} AND {article} = a.id"
+        pool = (
+            f"SELECT {LINK_COLUMNS}, (SELECT COUNT(*) {linked}) AS shared"
+            f" FROM articles_article a WHERE {LIVE}{not_in}"
+            f" AND EXISTS (SELECT 1 {linked})"
+        )
+        pool_params = [*params, *live_params(), *exclude, *params]
+    pool += " ORDER BY a.publish_at DESC, a.id DESC LIMIT %s"
+    pool_params.append(candidates)
     ranks = {by: "p.shared DESC"}
     rank_params = []
     other = "tag_ids" if by == "company_ids" else "company_ids"

@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.contrib.contenttypes.models import ContentType
+from django.db import connection
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -186,3 +187,69 @@ def test_one_step_matches_the_orm():
         candidates=100, limit=100,
     )  # fmt: skip
     assert {link["pk"] for link in got} == set(others[1:])
+
+
+def _links_read(statement, params) -> int:
+    """Rows PostgreSQL read from taggit_taggeditem running ``statement``."""
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + statement, params)
+        [[plan]] = cursor.fetchall()
+    nodes, read = [plan[0]["Plan"]], 0
+    while nodes:
+        node = nodes.pop()
+        if node.get("Relation Name") == "taggit_taggeditem":
+            read += node["Actual Rows"] * node["Actual Loops"]
+        nodes += node.get("Plans", [])
+    return read
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="reads PostgreSQL's plan")
+def test_the_tag_step_reads_no_more_links_for_a_tag_on_more_articles(monkeypatch):
+    """A tag on half the archive (港股) costs the tag step what a tag on a few
+    hundred articles does: it walks the newest and stops at the candidates,
+    not counting every link of the tag first."""
+    tag = Tag.objects.create(name="港股", slug="hk-stocks")
+    article_type = ContentType.objects.get_for_model(Article)
+    now = timezone.now()
+
+    def tagged(n):
+        new = [
+            Article(
+                headline=f"港股{i}",
+                body="<p>內文</p>",
+                status=Article.Status.PUBLISHED,
+                publish_at=now - timedelta(minutes=i),
+            )  # fmt: skip
+            for i in range(n)
+        ]
+        for article in new:
+            article.derive_columns()
+        new = Article.objects.bulk_create(new)
+        TaggedItem.objects.bulk_create(
+            TaggedItem(tag=tag, content_type=article_type, object_id=a.pk) for a in new
+        )
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE articles_article, taggit_taggeditem")
+
+    seen = []
+    monkeypatch.setattr(
+        rows,
+        "fetch",
+        lambda statement, params, **kw: seen.append((statement, params)) or [],
+    )
+
+    def read() -> int:
+        seen.clear()
+        rows.related(
+            by="tag_ids", company_ids=[], tag_ids=[tag.pk], exclude=[0],
+            candidates=views.RELATED_CANDIDATES, limit=views.RELATED_LIMIT,
+        )  # fmt: skip
+        [(statement, params)] = seen
+        return _links_read(statement, params)
+
+    tagged(300)
+    few = read()
+    tagged(2700)
+    many = read()
+    assert many <= few * 1.5, (few, many)
