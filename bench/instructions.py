@@ -85,7 +85,7 @@ def main():
         return
     for target in args.targets:
         millions = count(target, args.runs, args.urls)
-        sys.stdout.write(f"{target}: {millions:.1f} M instructions a request\n")
+        sys.stdout.write(f"{target}: {millions:.2f} M instructions a request\n")
 
 
 if __name__ == "__main__":

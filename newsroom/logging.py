@@ -30,7 +30,9 @@ _request_context: ContextVar[dict | None] = ContextVar("request_context", defaul
 
 
 def request_id_for(request) -> str:
-    given = request.headers.get(REQUEST_ID_HEADER, "")
+    # META, not request.headers: that copies every header on first use, a
+    # tenth of what a page-cache hit costs.
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
     return given if USABLE_REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
 
 

@@ -12,8 +12,7 @@ parameters (``?utm_source=…``) may be served a kept page but never store one.
 Each process keeps its last pages (bounded in bytes) and trusts the generation
 it read for PAGE_CACHE_RECHECK_SECONDS: a hit is served from memory; another
 process's change shows within that time. Never kept: desk and preview paths,
-sessions, cookies, CSP nonces, private responses. If the cache fails, pages
-are rendered."""
+sessions, cookies, CSP nonces, private responses. A failing cache is skipped."""
 
 import functools
 import hashlib
@@ -196,5 +195,6 @@ def _storable(request, response) -> bool:
 
 def _respond(request, entry):
     response = HttpResponse(entry[1], headers=[*entry[2], (HEADER, "hit")])
-    # What ConditionalGetMiddleware does for a rendered page.
+    if not any(key.startswith("HTTP_IF_") for key in request.META):  # If-None-Match…
+        return response  # else what ConditionalGetMiddleware does for a rendered page:
     return get_conditional_response(request, etag=response["ETag"], response=response)

@@ -133,6 +133,9 @@ def test_a_hit_runs_no_query_and_keeps_the_public_headers(client, desk):
     assert "stale-while-revalidate" in control
     assert not second.cookies
     assert client.get(url, HTTP_IF_NONE_MATCH=second["ETag"]).status_code == 304
+    other = client.get(url, HTTP_IF_NONE_MATCH='"another-page"')
+    assert (other.status_code, other[pagecache.HEADER]) == (200, "hit")
+    assert other.content == first.content
 
 
 def test_each_edition_is_kept_under_its_own_url(client, desk):
