@@ -114,8 +114,8 @@ class CompanyAdmin(PublicContentAdmin):
     def get_queryset(self, request):
         # Coverage counts live articles only: a count that moved when an
         # editor saved a draft would tell a writer what is being written.
-        # companies/ never imports articles/: the reverse relation's model
-        # gives the articles' own definition of live.
+        # No import of articles/ (only the public company page has one): the
+        # reverse relation's model gives the articles' own definition of live.
         articles = Company._meta.get_field("articles").related_model
         live = articles.objects.live().values("pk")
         return (

@@ -3,8 +3,9 @@
 The merged company is told to ``newsroom.public_content.changed`` (the page
 cache, and the search index of its articles, the others' among them).
 
-companies/ never imports articles/: the article links are moved through the
-reverse many-to-many relation Article.companies declares on Company
+Only the public company page (companies/views.py) imports articles/, for
+its plain-SQL reads. Here the article links are moved through the reverse
+many-to-many relation Article.companies declares on Company
 (``related_name="articles"``), and editors' removed links through the reverse
 relation ``article_link_removals``, both found through Company._meta.
 """

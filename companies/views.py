@@ -11,6 +11,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from articles import rows
 from newsroom import charts, pagecache, paths, sql
 
 from .models import Company, Ticker
@@ -30,8 +31,8 @@ def company_index(request):
 def company_detail(request, slug):
     company = _company_with_listings(slug)
     months = monthly_coverage(company)
-    # companies/ never imports articles/: the reverse relation's manager is the
-    # article queryset, so live() is the articles' own definition.
+    # The reverse relation's manager is the article queryset: live() is the
+    # articles' own definition.
     paginator = Paginator(company.articles.live().cards(), PER_PAGE)
     # The months add up to the list's length: no count query of its own.
     paginator.count = sum(months.values())
@@ -71,18 +72,37 @@ def _company_with_listings(slug) -> Company:
     return company
 
 
+# monthly_coverage on PostgreSQL: what the ORM query below reads, in plain SQL.
+MONTHS = (
+    "SELECT date_trunc('month', a.publish_at AT TIME ZONE %s)::date, COUNT(*)"
+    " FROM articles_article_companies l"
+    " JOIN articles_article a ON a.id = l.article_id"
+    f" WHERE l.company_id = %s AND {rows.LIVE} GROUP BY 1"
+)
+
+
 def monthly_coverage(company) -> dict[date, int]:
     """The company's live articles per Hong Kong month, for every month that
-    has any. One query, which also gives the page its number of articles."""
+    has any. One query, which also gives the page its number of articles.
+
+    On PostgreSQL in plain SQL (MONTHS): building and compiling the ORM's
+    query cost 0.38 ms of CPU a company page, more than running it. Not
+    prepared: a generic plan cannot know that a company is on few articles,
+    and hashes every live article (2.6 ms against 0.3). SQLite runs the
+    ORM's query, whose month arithmetic is Django's."""
     tz = timezone.get_default_timezone()
-    rows = (
+    connection = connections[router.db_for_read(Company)]
+    if connection.vendor == "postgresql":
+        params = [tz.key, company.pk, *rows.live_params()]
+        return dict(sql.fetch(connection, MONTHS, params))
+    found = (
         company.articles.live()
         .annotate(month=TruncMonth("publish_at", tzinfo=tz))
         .values("month")
         .annotate(count=Count("pk"))
         .order_by()
     )
-    return {timezone.localtime(row["month"], tz).date(): row["count"] for row in rows}
+    return {timezone.localtime(row["month"], tz).date(): row["count"] for row in found}
 
 
 def coverage_timeline(company, *, months=None, now=None) -> charts.Chart | None:

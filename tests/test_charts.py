@@ -1,7 +1,7 @@
 """Charts drawn on the server: the desk's and a company page's, with their
 figures as tables, empty periods shown, and a fixed number of queries."""
 
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -100,3 +100,38 @@ def test_the_desk_shows_the_charts_to_an_editor(client):
     assert 'id="chart-published"' in html
     assert 'id="chart-subscribers"' in html
     assert "The figures as a table" in html or "<details" in html
+
+
+def test_coverage_months_are_hong_kong_months_of_live_articles_only():
+    """The months a company page counts (plain SQL on PostgreSQL, the ORM's
+    TruncMonth on SQLite), against the same count made here."""
+    from companies.views import monthly_coverage
+
+    company, other = make_company("0941.HK"), make_company("0883.HK")
+    utc = ZoneInfo("UTC")
+    times = [
+        datetime(2026, 3, 31, 15, 59, tzinfo=utc),  # 23:59 on 31 March in Hong Kong
+        datetime(2026, 3, 31, 16, 0, tzinfo=utc),  # midnight on 1 April there
+        datetime(2026, 4, 30, 16, 30, tzinfo=utc),  # 1 May there
+        datetime(2025, 12, 31, 20, 0, tzinfo=utc),  # 1 January 2026 there
+        datetime(2026, 11, 2, 1, 0, tzinfo=utc),
+    ]
+    for when in times:
+        make_article(status=Article.Status.PUBLISHED, publish_at=when).companies.add(
+            company
+        )
+    scheduled = make_article(
+        status=Article.Status.PUBLISHED, publish_at=datetime(2099, 1, 1, tzinfo=utc)
+    )
+    draft = make_article(status=Article.Status.DRAFT, publish_at=times[0])
+    elsewhere = make_article(status=Article.Status.PUBLISHED, publish_at=times[0])
+    scheduled.companies.add(company)
+    draft.companies.add(company)
+    elsewhere.companies.add(other)
+    assert monthly_coverage(company) == {  # keyed by a month's first day
+        date(2026, 1, 1): 1,
+        date(2026, 3, 1): 1,
+        date(2026, 4, 1): 1,
+        date(2026, 5, 1): 1,
+        date(2026, 11, 1): 1,
+    }
