@@ -12,7 +12,8 @@ Everything else reads through the ORM.
 On PostgreSQL the reads by key (the article, its byline, companies, tags,
 corrections, previous and next, shared links) are prepared statements:
 planning them each time was a third of the server's work on an article
-page (docs/performance.md).
+page (docs/performance.md). There the article page's reads, its related
+articles by company among them, are one statement (live_article_with_parts).
 
 Each function returns plain tuples or dicts (or, for the article, the
 model instance); the views make what they show of them. An empty list of
@@ -222,30 +223,47 @@ def article_parts(article_id) -> dict[str, list]:
     }
 
 
-def live_article_with_parts(pk: int) -> tuple | None:
+def live_article_with_parts(
+    pk: int, *, related_candidates: int, related_limit: int
+) -> tuple | None:
     """(``live_article(pk)``, what the article page reads around it), or None:
-    ``article_parts(pk)``'s lists, "neighbours" (``neighbours(article)``)
-    and "companies_version" (``companies_version()``, which the company
-    links' matcher is checked against).
+    ``article_parts(pk)``'s lists, "neighbours" (``neighbours(article)``),
+    "companies_version" (``companies_version()``, which the company links'
+    matcher is checked against) and "related": ``related()``'s company step
+    for the article's companies and tags (``related_candidates``,
+    ``related_limit``).
 
     On PostgreSQL in one statement, the lists as JSON arrays beside the row.
     Each read is a round trip that costs the app about 0.25 ms of CPU
-    whatever it reads: with the neighbours and the companies' version read
-    apart, and the reading time counted at each render, the article page
-    took 16.3 M instructions; as now, 14.7 M (bench/instructions.py).
+    whatever it reads, and the related read, on its own, was planned at
+    each call (its plan depends on the companies' ids); here the companies
+    are the row's own links, and the generic plan starts from them as the
+    custom one did. With the related read apart the article page took
+    14.6 M instructions and 1.31 ms of PostgreSQL's CPU; as now, 14.1 M and
+    0.91 ms (bench/instructions.py, bench/cpu.py).
     """
     connection = _connection()
     if connection.vendor != "postgresql":
         article = live_article(pk)
         if article is None:
             return None
+        parts = article_parts(pk)
         return article, {
-            **article_parts(pk),
+            **parts,
             "neighbours": neighbours(article),
             "companies_version": companies_version(),
+            "related": related(
+                by="company_ids",
+                company_ids=list(dict.fromkeys(r[1] for r in parts["company_links"])),
+                tag_ids=[tag[0] for tag in parts["tags"]],
+                exclude=[pk],
+                candidates=related_candidates,
+                limit=related_limit,
+            ),
         }
     parts = (_BYLINES, _COMPANY_LINKS, _TAGS, _CORRECTIONS)
     steps = _neighbour_steps("a.kind", "a.publish_at", "a.id")
+    card = ", ".join(f"p.{name}" for name in ("id", *CARD_FIELDS))
     found = _live_row(
         connection,
         pk,
@@ -253,13 +271,22 @@ def live_article_with_parts(pk: int) -> tuple | None:
         + ", (SELECT json_agg(json_build_array(s.newer, s.id, "
         + ", ".join(f"s.{name}" for name in CARD_FIELDS)
         + f")) FROM ({steps}) s)"
+        + f", (SELECT json_agg(json_build_array({card}) ORDER BY {_RANKED}) FROM"
+        + f" ({_RELATED_BY_COMPANY}) p)"
         + f", {COMPANIES_VERSION}",
-        [_article_type(), *live_params() * 2],  # _TAGS's condition, the steps'
+        [
+            _article_type(),  # _TAGS's condition
+            *live_params() * 2,  # the neighbours' steps
+            *[_article_type()] * 2,  # the related read's
+            *live_params(),
+            related_candidates,
+            related_limit,
+        ],
     )
     if found is None:
         return None
-    row, version = found[:-7], found[-2:]
-    byline_rows, link_rows, tag_rows, correction_rows, steps = found[-7:-2]
+    row, version = found[:-8], found[-2:]
+    byline_rows, link_rows, tag_rows, correction_rows, steps, ranked = found[-8:-2]
     # JSON has no tuples, and json_agg of no rows is NULL.
     return sql.instance(_article_model(), connection, row), {
         "bylines": [tuple(r) for r in byline_rows or ()],
@@ -268,6 +295,7 @@ def live_article_with_parts(pk: int) -> tuple | None:
         "corrections": _corrections(correction_rows or ()),
         "neighbours": _neighbours(steps or ()),
         "companies_version": tuple(version),
+        "related": _links(ranked or ()),
     }
 
 
@@ -366,6 +394,26 @@ def _links_of(name: str, ids) -> tuple[str, str, str, list]:
     )
 
 
+# related()'s company step for the article page's own row (aliased "a"), as
+# live_article_with_parts reads it: the candidates (the newest live articles
+# linked to one of its companies) with their shared companies and tags, best
+# first. Its parameters: the article content type twice, live_params(), the
+# number of candidates and the limit.
+_RELATED_BY_COMPANY = (
+    "SELECT q.*, (SELECT COUNT(*) FROM taggit_taggeditem t"
+    " WHERE t.content_type_id = %s AND t.object_id = q.id AND t.tag_id IN ("
+    " SELECT u.tag_id FROM taggit_taggeditem u"
+    " WHERE u.content_type_id = %s AND u.object_id = a.id)) AS tags"
+    f" FROM (SELECT {_link_columns('x')}, COUNT(*) AS shared FROM articles_article x"
+    " JOIN articles_article_companies l ON l.article_id = x.id"
+    " WHERE l.company_id IN (SELECT m.company_id FROM articles_article_companies m"
+    f" WHERE m.article_id = a.id) AND {_live('x')} AND x.id <> a.id GROUP BY x.id"
+    " ORDER BY x.publish_at DESC, x.id DESC LIMIT %s) q"
+    " ORDER BY q.shared DESC, tags DESC, q.publish_at DESC, q.id DESC LIMIT %s"
+)
+_RANKED = "p.shared DESC, p.tags DESC, p.publish_at DESC, p.id DESC"
+
+
 def related(*, by: str, company_ids, tag_ids, exclude, candidates, limit) -> list[dict]:
     """Up to ``limit`` live articles, without the keys in ``exclude``, from
     the ``candidates`` newest linked to any of the ``by`` ids ("company_ids"
@@ -383,8 +431,11 @@ def related(*, by: str, company_ids, tag_ids, exclude, candidates, limit) -> lis
     two most linked tags (on 15,583 articles) that is 0.35 ms of execution
     where a join and a group took 24 ms; for a company the join is the
     cheaper of the two (bench/related.py). The other relation's count is an
-    index-only probe per candidate. Not prepared: the best plan depends on how often the
-    companies or tags are linked, which a generic plan cannot know.
+    index-only probe per candidate. Not prepared: the tag step's best plan
+    depends on how often the tags are linked, which a generic plan cannot
+    know. The article page reads the company step beside its row
+    (_RELATED_BY_COMPANY, prepared): every link of the companies is read
+    whatever the plan, and the generic one starts from the row's own links.
     """
     ids = {"company_ids": list(company_ids), "tag_ids": list(tag_ids)}
     if not ids[by]:

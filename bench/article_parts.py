@@ -3,10 +3,12 @@
     .venv/bin/python bench/article_parts.py      (DATABASE_URL as make bench's)
 
 For the first 60 articles of make bench's URL list (var/bench/urls/article.txt),
-twice: the article row with the rows around it (byline, companies, tags,
-corrections; one statement on PostgreSQL), those made model instances, the
-body's company links, related articles, previous/next and the template, each
-as the median CPU milliseconds (``time.process_time``).
+twice: the article row with what is read beside it (byline, companies, tags,
+corrections, previous/next, the companies' version and the related articles
+by company; one statement on PostgreSQL), those made model instances, the
+body's company links, related articles (the tag step, when the companies give
+fewer than four), previous/next and the template, each as the median CPU
+milliseconds (``time.process_time``).
 """
 
 import os
@@ -37,9 +39,13 @@ def main():
     urls = (ROOT / "var" / "bench" / "urls" / "article.txt").read_text().split()
     ids = [int(url.split("/")[2]) for url in urls[:60]]
     template = get_template("articles/article_detail.html")
-    parts = "row, byline, companies, tags, corrections"
+    parts = "the row and what is read beside it"
     steps = {
-        parts: lambda c: rows.live_article_with_parts(c["pk"]),
+        parts: lambda c: rows.live_article_with_parts(
+            c["pk"],
+            related_candidates=views.RELATED_CANDIDATES,
+            related_limit=views.RELATED_LIMIT,
+        ),
         "as model instances": lambda c: views.page_parts(*c[parts]),
         "body with company links": lambda c: body_with_company_links(
             c[parts][0], c["as model instances"]["companies"]
@@ -48,8 +54,11 @@ def main():
             c[parts][0],
             c["as model instances"]["companies"],
             c["as model instances"]["tags"],
+            c[parts][1]["related"],
         ),
-        "previous and next": lambda c: views._neighbours(c[parts][0]),
+        "previous and next": lambda c: views._neighbours(
+            c[parts][0], c[parts][1]["neighbours"]
+        ),
         "template": None,
     }
     spent = {name: [] for name in steps}

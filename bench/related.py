@@ -76,7 +76,11 @@ def main():
     urls = (ROOT / "var" / "bench" / "urls" / "article.txt").read_text().split()
     company_step, tag_step = [], []
     for url in urls[:100]:
-        article, found = rows.live_article_with_parts(int(url.split("/")[2]))
+        article, found = rows.live_article_with_parts(
+            int(url.split("/")[2]),
+            related_candidates=views.RELATED_CANDIDATES,
+            related_limit=views.RELATED_LIMIT,
+        )
         company_ids = sorted({link[1] for link in found["company_links"]})
         tag_ids = [tag[0] for tag in found["tags"]]
         exclude = [article.pk]

@@ -116,7 +116,7 @@ def article_context(article, *, found=None, preview=False) -> dict:
         **parts,
         "body": body_with_company_links(article, companies, version),
         "updated_at": _updated_at(article, parts["corrections"]),
-        "related": related_articles(article, companies, tags),
+        "related": related_articles(article, companies, tags, found.get("related")),
         **_neighbours(article, found.get("neighbours")),
         "is_preview": preview,
     }
@@ -151,29 +151,33 @@ def _updated_at(article, corrections):
     return latest if latest > article.publish_at + UPDATE_GRACE else None
 
 
-def related_articles(article, companies, tags) -> list[LinkedArticle]:
+def related_articles(article, companies, tags, by_company=None) -> list[LinkedArticle]:
     """Up to four live articles sharing the most companies, then the most tags,
     newest first.
 
     Candidates are the RELATED_CANDIDATES newest live articles linked to one
     of the article's companies, then (if they give fewer than four) to one
     of its tags: related stories are recent ones. Each step is one read
-    (rows.related). The company step reads every link of the companies;
-    the tag step walks the articles newest first and stops at the
-    candidates, so a tag on half the archive (港股) costs no more than a
-    rare one (bench/related.py).
+    (rows.related); ``by_company``: the company step's links, if read
+    already (rows.live_article_with_parts). The company step reads every
+    link of the companies; the tag step walks the articles newest first and
+    stops at the candidates, so a tag on half the archive (港股) costs no
+    more than a rare one (bench/related.py).
     """
     ids = {"company_ids": [c.pk for c in companies], "tag_ids": [t.pk for t in tags]}
-    related = []
-    for by in ("company_ids", "tag_ids"):
-        if len(related) < RELATED_LIMIT:
-            related += rows.related(
-                by=by,
-                **ids,
-                exclude=[article.pk, *(link["pk"] for link in related)],
-                candidates=RELATED_CANDIDATES,
-                limit=RELATED_LIMIT - len(related),
-            )
+
+    def step(by, found):
+        return rows.related(
+            by=by,
+            **ids,
+            exclude=[article.pk, *(link["pk"] for link in found)],
+            candidates=RELATED_CANDIDATES,
+            limit=RELATED_LIMIT - len(found),
+        )
+
+    related = step("company_ids", []) if by_company is None else list(by_company)
+    if len(related) < RELATED_LIMIT:
+        related += step("tag_ids", related)
     return [LinkedArticle(**link) for link in related]
 
 
@@ -262,7 +266,9 @@ def feature_list(request):
 
 @pagecache.cached()
 def article_detail(request, pk, slug=None):
-    found = rows.live_article_with_parts(pk)
+    found = rows.live_article_with_parts(
+        pk, related_candidates=RELATED_CANDIDATES, related_limit=RELATED_LIMIT
+    )
     if found is None:
         raise Http404
     article, parts = found

@@ -397,9 +397,11 @@ def test_article_page_runs_at_most_ten_queries(client, django_assert_max_num_que
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="one statement on PostgreSQL only"
 )
-def test_article_page_is_two_statements_on_postgresql(client):
-    """Its row, byline, companies, tags, corrections, previous and next and
-    the companies' version in one; the related articles in the other."""
+def test_article_page_is_one_statement_on_postgresql(client):
+    """Its row, byline, companies, tags, corrections, previous and next, the
+    companies' version and the related articles by company in one; the
+    related articles by tag in a second, only when its companies give fewer
+    than four."""
     author, company = make_author(), make_company("6638.HK")
     add_rich_articles(6, author=author, company=company)
     article = Article.objects.live().order_by("publish_at")[2]  # both neighbours
@@ -407,10 +409,22 @@ def test_article_page_is_two_statements_on_postgresql(client):
     with CaptureQueriesContext(connection) as queries:
         response = client.get(article.get_absolute_url())
     assert response.status_code == 200
-    assert [q["sql"].count("json_agg") for q in queries] == [5, 0]
+    assert [q["sql"].count("json_agg") for q in queries] == [6]
     assert "FROM companies_company" in queries[0]["sql"]
     page = response.content.decode()
     assert 'rel="prev"' in page and 'rel="next"' in page
+    related = page.split('id="related-title"')[1].split("</section>")[0]
+    assert related.count("<article") == views.RELATED_LIMIT
+    # Its own company only: related by tag ("業績"), read in a second statement.
+    alone = make_live_article(headline="獨家")
+    alone.companies.add(make_company("1234.HK"))
+    alone.tags.add("業績")
+    get_matcher()  # a new company: the matcher is built again once
+    with CaptureQueriesContext(connection) as queries:
+        page = client.get(alone.get_absolute_url()).content.decode()
+    assert len(queries) == 2 and "EXISTS" in queries[1]["sql"]
+    related = page.split('id="related-title"')[1].split("</section>")[0]
+    assert related.count("<article") == views.RELATED_LIMIT
 
 
 def test_public_pages_run_a_fixed_number_of_queries(

@@ -115,29 +115,41 @@ def test_live_article_is_the_orms_instance_or_none():
     assert rows.live_article(live.pk + 1000) is None
 
 
+RELATED = {"related_candidates": 100, "related_limit": 4}
+
+
 def test_live_article_with_parts_is_the_row_and_the_separate_reads(article):
     """In one statement on PostgreSQL (JSON beside the row), in five
     elsewhere: the same instance and rows either way."""
-    got, parts = rows.live_article_with_parts(article.pk)
+    got, parts = rows.live_article_with_parts(article.pk, **RELATED)
     expected = rows.live_article(article.pk)
     for field in Article._meta.concrete_fields:
         assert getattr(got, field.attname) == getattr(expected, field.attname)
     neighbours, version = parts.pop("neighbours"), parts.pop("companies_version")
+    related = parts.pop("related")
     assert parts == rows.article_parts(article.pk)
     assert [len(parts[name]) for name in parts] == [3, 4, 3, 2]
     assert isinstance(parts["corrections"][0]["corrected_at"], datetime)
     assert isinstance(parts["company_links"][0][5], datetime)
     assert neighbours == rows.neighbours(expected) != (None, None)
     assert version == companies_version()
+    assert related == rows.related(
+        by="company_ids",
+        company_ids=list(dict.fromkeys(link[1] for link in parts["company_links"])),
+        tag_ids=[tag[0] for tag in parts["tags"]],
+        exclude=[article.pk], candidates=100, limit=4,
+    )  # fmt: skip
+    assert len(related) == 1 and isinstance(related[0]["publish_at"], datetime)
     # An article with none of them: empty lists, not None.
     bare = make_live_article()
-    assert rows.live_article_with_parts(bare.pk)[1] == {
+    assert rows.live_article_with_parts(bare.pk, **RELATED)[1] == {
         "bylines": [], "company_links": [], "tags": [], "corrections": [],
         "neighbours": rows.neighbours(bare), "companies_version": companies_version(),
+        "related": [],
     }  # fmt: skip
     draft = make_article(status=Article.Status.DRAFT)
-    assert rows.live_article_with_parts(draft.pk) is None
-    assert rows.live_article_with_parts(article.pk + 1000) is None
+    assert rows.live_article_with_parts(draft.pk, **RELATED) is None
+    assert rows.live_article_with_parts(article.pk + 1000, **RELATED) is None
 
 
 def test_live_is_article_objects_live():
@@ -296,7 +308,7 @@ def test_reads_by_key_are_prepared_and_the_related_read_is_not(article):
     def read():
         return [
             rows.live_article(article.pk).headline,
-            rows.live_article_with_parts(article.pk)[1],
+            rows.live_article_with_parts(article.pk, **RELATED)[1],
             rows.bylines([article.pk]),
             rows.company_links([article.pk]),
             rows.tags(article.pk),
