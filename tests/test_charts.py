@@ -104,7 +104,8 @@ def test_the_desk_shows_the_charts_to_an_editor(client):
 
 def test_coverage_months_are_hong_kong_months_of_live_articles_only():
     """The months a company page counts (plain SQL on PostgreSQL, the ORM's
-    TruncMonth on SQLite), against the same count made here."""
+    TruncMonth on SQLite), written out: Hong Kong months, live articles of
+    this company only."""
     from companies.views import monthly_coverage
 
     company, other = make_company("0941.HK"), make_company("0883.HK")

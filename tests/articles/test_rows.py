@@ -119,8 +119,8 @@ RELATED = {"related_candidates": 100, "related_limit": 4}
 
 
 def test_live_article_with_parts_is_the_row_and_the_separate_reads(article):
-    """In one statement on PostgreSQL (JSON beside the row), in five
-    elsewhere: the same instance and rows either way."""
+    """In one statement on PostgreSQL (JSON beside the row), in separate
+    reads elsewhere: the same instance and rows either way."""
     got, parts = rows.live_article_with_parts(article.pk, **RELATED)
     expected = rows.live_article(article.pk)
     for field in Article._meta.concrete_fields:
