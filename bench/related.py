@@ -3,8 +3,10 @@
     .venv/bin/python bench/related.py      (DATABASE_URL as make bench's)
 
 For the first 100 articles of make bench's URL list (var/bench/urls/article.txt):
-the company step as the article page runs it, and the tag step as it runs
-for an article with no company (``company_ids=[]``); then the tag step for
+the company step as ``rows.related`` runs it on its own (previews, SQLite;
+the article page on PostgreSQL reads it beside its row), and the tag step
+as it runs for an article with no company (``company_ids=[]``); then the
+tag step for
 the most linked tags alone (on half the archive and more) and for a tag
 on one article. Each is run three times and the server's execution and
 planning milliseconds of its last run (EXPLAIN ANALYZE of the same

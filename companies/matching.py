@@ -330,9 +330,9 @@ def companies_version() -> tuple:
     aggregate, so the latest change is one step down company_updated_idx
     and the count an index-only scan: 0.39 -> 0.25 ms of the server's CPU
     with 2,000 companies. On PostgreSQL the article page reads it in its
-    own statement (COMPANIES_VERSION). Bulk ``QuerySet.update()`` skips ``auto_now`` and
-    so goes unnoticed until the next save; the loader and the admin save
-    through the model.
+    own statement (COMPANIES_VERSION). Bulk ``QuerySet.update()`` skips
+    ``auto_now`` and so goes unnoticed until the next save; the loader and
+    the admin save through the model.
     """
     from .models import Company
 
